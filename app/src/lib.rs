@@ -1,0 +1,58 @@
+//! Hälsolots: everything the server and the browser share — the app and its routes, pages,
+//! components, wire types and server functions. Server-only code lives in `ssr`, gated once.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod models;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod status;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use models::boot::Boot;
+use pages::public::{
+    accessibility::AccessibilityPage,
+    contact_form::{FriendPage, ProfessionalPage, SelfReferralPage},
+    home::HomePage,
+    not_found::NotFound,
+    privacy::PrivacyPage,
+    receipt::ReceiptPage,
+};
+
+/// The application: language and boot data, then the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // On the server the shell provides `Boot`; in the browser it is read from the page.
+    let boot = use_context::<Boot>().unwrap_or_else(Boot::from_document);
+    provide_context(boot.lang);
+    provide_context(components::form::FormKey(RwSignal::new(
+        boot.form_key.clone(),
+    )));
+    provide_context(boot);
+
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("kontakt") view=SelfReferralPage/>
+                    <Route path=path!("kontakt/for-nagon-annan") view=FriendPage/>
+                    <Route path=path!("remiss") view=ProfessionalPage/>
+                    // Async: the whole receipt is rendered before sending, so it works without JS.
+                    <Route path=path!("kvitto/:code") view=ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("integritet") view=PrivacyPage/>
+                    <Route path=path!("tillganglighet") view=AccessibilityPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! Wire types and validation shared by the server and the browser. Everything here compiles to
+//! wasm, so the browser checks input with exactly the rules the server enforces.
+pub mod boot;
+pub mod contact;
+pub mod email;
+pub mod form;
+pub mod phone;
+pub mod receipt;
+pub mod text;

@@ -1,0 +1,134 @@
+//! A submitted form as name/value pairs, and the per-field errors found in it.
+use crate::i18n::K;
+use serde::{Deserialize, Serialize};
+
+/// The fields of a submitted form in document order; a name may repeat (checkbox groups).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RawForm(pub Vec<(String, String)>);
+
+impl RawForm {
+    /// Parses an `application/x-www-form-urlencoded` body. Invalid UTF-8 becomes U+FFFD, which the
+    /// field checks then reject with a clear message.
+    pub fn from_urlencoded(body: &[u8]) -> Self {
+        RawForm(form_urlencoded_pairs(body))
+    }
+
+    /// The first value for `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Every value for `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// True when a checkbox or radio `name` has the value `value`.
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+}
+
+/// Minimal `application/x-www-form-urlencoded` decoding (the WHATWG algorithm), kept here so the
+/// wasm bundle needs no extra crate.
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    fn decode(part: &[u8]) -> String {
+        let mut out = Vec::with_capacity(part.len());
+        let mut i = 0;
+        while i < part.len() {
+            match part[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < part.len() => {
+                    let hex = |b: u8| (b as char).to_digit(16);
+                    match (hex(part[i + 1]), hex(part[i + 2])) {
+                        (Some(h), Some(l)) => {
+                            out.push((h * 16 + l) as u8);
+                            i += 2;
+                        }
+                        _ => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    body.split(|b| *b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let mut it = pair.splitn(2, |b| *b == b'=');
+            let name = decode(it.next().unwrap_or_default());
+            let value = decode(it.next().unwrap_or_default());
+            (name, value)
+        })
+        .collect()
+}
+
+/// One problem with one field, as a text key so each side can show it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub key: K,
+}
+
+/// The problems found in a form, in the order of its fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first error for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<K> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.key)
+    }
+
+    /// Records an error unless the field already has one (the first problem is the one to fix).
+    pub fn add(&mut self, field: &str, key: K) {
+        if self.get(field).is_none() {
+            self.0.push(FieldError {
+                field: field.to_string(),
+                key,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_urlencoded_with_repeats_and_bad_utf8() {
+        let f = RawForm::from_urlencoded(
+            b"name=Anna+Lind&ct=morning&ct=afternoon&x=%C3%A5%FF&y=%zz&z=a%2",
+        );
+        assert_eq!(f.get("name"), "Anna Lind");
+        assert_eq!(f.all("ct"), vec!["morning", "afternoon"]);
+        assert_eq!(f.get("x"), "å\u{FFFD}");
+        assert_eq!(f.get("y"), "%zz");
+        assert_eq!(f.get("z"), "a%2");
+        assert_eq!(f.get("missing"), "");
+        assert!(f.has("ct", "afternoon"));
+    }
+
+    #[test]
+    fn keeps_first_error_per_field() {
+        let mut e = FieldErrors::default();
+        e.add("name", K::err_name_required);
+        e.add("name", K::err_name_too_long);
+        assert_eq!(e.get("name"), Some(K::err_name_required));
+        assert_eq!(e.0.len(), 1);
+    }
+}

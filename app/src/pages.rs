@@ -1,0 +1,2 @@
+//! One page per file.
+pub mod public;

@@ -1,0 +1,16 @@
+//! Who is calling, as far as the network tells: the client's IP address, used only in memory
+//! for rate limits and never stored.
+use std::net::{IpAddr, Ipv4Addr};
+
+/// The client address, put into each request's extensions by the server's middleware.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientIp(pub IpAddr);
+
+/// The client's address for this request (unspecified if the middleware did not run).
+pub fn client_ip(parts: &http::request::Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ClientIp>()
+        .map(|c| c.0)
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}

@@ -1,0 +1,143 @@
+//! The contact-request service: checks a submission with the shared rules, applies the abuse
+//! protections, and stores it exactly once.
+use super::entities::contact_request::{self as cr, STATUS_NEW};
+use super::random::{form_key, reference_code, valid_form_key};
+use super::state::AppState;
+use super::time::long_date_time;
+use crate::error::AppError;
+use crate::i18n::{Lang, K};
+use crate::models::contact::{field, parse, Channel, NewContactRequest};
+use crate::models::form::{FieldErrors, RawForm};
+use crate::models::receipt::{normalise_code, Receipt};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use std::net::IpAddr;
+use std::time::Instant;
+
+/// What the database holds after a submission: enough for the receipt.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub code: String,
+    pub channel: Channel,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Takes a submission of `channel`'s form from `client`. Nothing is stored unless every check
+/// passes; a repeat with the same form key returns the first request's receipt.
+pub async fn submit(
+    state: &AppState,
+    channel: Channel,
+    form: &RawForm,
+    client: IpAddr,
+    lang: Lang,
+) -> Result<Receipt, AppError> {
+    if !form.get(field::HONEYPOT).is_empty() {
+        let mut errors = FieldErrors::default();
+        errors.add(field::FORM, K::err_honeypot);
+        return Err(AppError::Invalid(errors));
+    }
+    state
+        .limiter
+        .check(client, Instant::now())
+        .map_err(|_| AppError::RateLimited)?;
+    let request = parse(channel, form).map_err(AppError::Invalid)?;
+    let key = valid_form_key(form.get(field::KEY)).unwrap_or_else(form_key);
+    let stored = state.queue.store(state.team_id, key, request).await?;
+    tracing::info!(channel = channel.as_str(), "contact request stored");
+    Ok(Receipt {
+        code: stored.code,
+        channel: stored.channel,
+        sent_at: long_date_time(stored.created_at, lang),
+    })
+}
+
+/// The receipt for a reference code of this team.
+pub async fn receipt(state: &AppState, code: &str, lang: Lang) -> Result<Receipt, AppError> {
+    let code = normalise_code(code).ok_or(AppError::NotFound)?;
+    let row: Option<(String, DateTime<Utc>)> = cr::Entity::find()
+        .filter(cr::Column::TeamId.eq(state.team_id))
+        .filter(cr::Column::ReferenceCode.eq(code.as_str()))
+        .select_only()
+        .columns([cr::Column::Channel, cr::Column::CreatedAt])
+        .into_tuple()
+        .one(&state.db)
+        .await?;
+    let (channel, created_at) = row.ok_or(AppError::NotFound)?;
+    let channel = Channel::from_str_opt(&channel).ok_or(AppError::Internal)?;
+    Ok(Receipt {
+        code,
+        channel,
+        sent_at: long_date_time(created_at, lang),
+    })
+}
+
+/// Inserts the request unless one with the same key exists, then reads back whichever is stored.
+/// Runs inside the caller's transaction.
+pub async fn insert_or_get(
+    conn: &impl ConnectionTrait,
+    team_id: i64,
+    key: &str,
+    r: &NewContactRequest,
+) -> Result<Stored, DbErr> {
+    let now = Utc::now();
+    let requester = r.requester.as_ref();
+    let row = cr::ActiveModel {
+        team_id: Set(team_id),
+        reference_code: Set(reference_code()),
+        idempotency_key: Set(key.to_string()),
+        channel: Set(r.channel.as_str().to_string()),
+        status: Set(STATUS_NEW.to_string()),
+        person_name: Set(r.person_name.clone()),
+        person_phone: Set(r.person.phone.as_ref().map(|p| p.e164().to_string())),
+        person_email: Set(r.person.email.as_ref().map(|e| e.as_str().to_string())),
+        call_times: Set(r.call_times.join(",")),
+        interests: Set(r.interests.join(",")),
+        help_text: Set(r.help_text.clone()),
+        requester_name: Set(r.requester_name.clone()),
+        requester_phone: Set(requester
+            .and_then(|q| q.phone.as_ref())
+            .map(|p| p.e164().to_string())),
+        requester_email: Set(requester
+            .and_then(|q| q.email.as_ref())
+            .map(|e| e.as_str().to_string())),
+        relation: Set(r.relation.clone()),
+        organisation: Set(r.organisation.clone()),
+        reasons: Set(r.reasons.join(",")),
+        message: Set(r.message.clone()),
+        consent_to_store: Set(r.consent_to_store),
+        person_informed: Set(r.person_informed),
+        feedback_to_referrer: Set(r.feedback_to_referrer),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    cr::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([cr::Column::TeamId, cr::Column::IdempotencyKey])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    let (code, channel, created_at): (String, String, DateTime<Utc>) = cr::Entity::find()
+        .filter(cr::Column::TeamId.eq(team_id))
+        .filter(cr::Column::IdempotencyKey.eq(key))
+        .select_only()
+        .columns([
+            cr::Column::ReferenceCode,
+            cr::Column::Channel,
+            cr::Column::CreatedAt,
+        ])
+        .into_tuple()
+        .one(conn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("contact request after insert".into()))?;
+    let channel = Channel::from_str_opt(&channel)
+        .ok_or_else(|| DbErr::Custom(format!("unknown channel {channel}")))?;
+    Ok(Stored {
+        code,
+        channel,
+        created_at,
+    })
+}

@@ -1,0 +1,75 @@
+//! Connecting to SQLite or PostgreSQL, migrating, and making sure this installation's team exists.
+use super::entities::team;
+use super::settings::TeamSettings;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
+use std::time::Duration;
+
+/// Opens the database. On SQLite: WAL (readers never wait for the writer), foreign keys on, a busy
+/// timeout, and `synchronous=FULL`, so a request that was acknowledged survives a crash or power
+/// loss (NORMAL in WAL mode may lose the last commits on power loss).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        .max_connections(if sqlite { 8 } else { 16 })
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .create_if_missing(true)
+        });
+    Database::connect(opts).await
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Creates or updates the team from the settings and returns its id.
+pub async fn upsert_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i64, DbErr> {
+    let now = chrono::Utc::now();
+    let row = team::ActiveModel {
+        slug: Set(t.slug.clone()),
+        name: Set(t.name.clone()),
+        municipality: Set(t.municipality.clone()),
+        phone: Set(t.phone.e164().to_string()),
+        email: Set(t.email.as_str().to_string()),
+        first_contact_days: Set(i16::from(t.first_contact_days)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    team::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(team::Column::Slug)
+                .update_columns([
+                    team::Column::Name,
+                    team::Column::Municipality,
+                    team::Column::Phone,
+                    team::Column::Email,
+                    team::Column::FirstContactDays,
+                    team::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    team::Entity::find()
+        .filter(team::Column::Slug.eq(t.slug.as_str()))
+        .select_only()
+        .column(team::Column::Id)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("team {}", t.slug)))
+}

@@ -1,0 +1,41 @@
+//! A request for contact, as stored. Lists of choices are stored as comma-separated codes.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contact_requests")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub team_id: i64,
+    #[sea_orm(unique)]
+    pub reference_code: String,
+    pub idempotency_key: String,
+    pub channel: String,
+    pub status: String,
+    pub person_name: String,
+    pub person_phone: Option<String>,
+    pub person_email: Option<String>,
+    pub call_times: String,
+    pub interests: String,
+    pub help_text: Option<String>,
+    pub requester_name: Option<String>,
+    pub requester_phone: Option<String>,
+    pub requester_email: Option<String>,
+    pub relation: Option<String>,
+    pub organisation: Option<String>,
+    pub reasons: String,
+    pub message: Option<String>,
+    pub consent_to_store: bool,
+    pub person_informed: bool,
+    pub feedback_to_referrer: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// The status of a new, untouched request (the inbox works from here).
+pub const STATUS_NEW: &str = "new";

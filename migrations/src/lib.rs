@@ -1,0 +1,18 @@
+//! Database history. Append-only: never edit a landed migration, add a new one. Migrations speak
+//! sea-query only (never the app's entities), so they run the same on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_teams;
+mod m20261123_000002_create_contact_requests;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_teams::Migration),
+            Box::new(m20261123_000002_create_contact_requests::Migration),
+        ]
+    }
+}

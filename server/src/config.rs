@@ -1,0 +1,239 @@
+//! Settings from environment variables, parsed once at start-up. A wrong value stops the server
+//! with a message that names the variable; secrets are never printed.
+use app::models::boot::{AccessibilityStatus, Compliance};
+use app::models::email::Email;
+use app::models::phone::Phone;
+use app::ssr::settings::{Settings, TeamSettings};
+use leptos::config::{Env, LeptosOptions};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub settings: Settings,
+    pub addr: SocketAddr,
+    pub leptos: LeptosOptions,
+    /// Log as JSON lines (for log collectors) instead of text.
+    pub log_json: bool,
+    /// Fill an empty database with fictional demo requests when serving.
+    pub demo_data: bool,
+}
+
+/// A setting that could not be used.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::error::Error for ConfigError {}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+type Var<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn get(var: Var, name: &str) -> Option<String> {
+    var(name)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn parse_num<T: std::str::FromStr>(var: Var, name: &str, default: T) -> Result<T, ConfigError> {
+    match get(var, name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| ConfigError(format!("{name}: \"{v}\" is not a valid number"))),
+    }
+}
+
+fn parse_date(
+    var: Var,
+    name: &str,
+    default: (i32, u32, u32),
+) -> Result<(i32, u32, u32), ConfigError> {
+    let Some(v) = get(var, name) else {
+        return Ok(default);
+    };
+    let err = || ConfigError(format!("{name}: \"{v}\" is not a date like 2026-11-23"));
+    let mut it = v.split('-');
+    let (y, m, d) = (
+        it.next().ok_or_else(err)?,
+        it.next().ok_or_else(err)?,
+        it.next().ok_or_else(err)?,
+    );
+    let date = (
+        y.parse().map_err(|_| err())?,
+        m.parse().map_err(|_| err())?,
+        d.parse().map_err(|_| err())?,
+    );
+    chrono::NaiveDate::from_ymd_opt(date.0, date.1, date.2).ok_or_else(err)?;
+    Ok(date)
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(&|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `var` (the environment, or a map in tests).
+    pub fn from_vars(var: Var) -> Result<Config, ConfigError> {
+        let data_dir =
+            PathBuf::from(get(var, "HALSOLOTS_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match get(var, "DATABASE_URL") {
+            Some(url) => url,
+            None => {
+                std::fs::create_dir_all(&data_dir).map_err(|e| {
+                    ConfigError(format!(
+                        "HALSOLOTS_DATA_DIR: cannot create {}: {e}",
+                        data_dir.display()
+                    ))
+                })?;
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("halsolots.db").display()
+                )
+            }
+        };
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(
+                "DATABASE_URL: must start with sqlite: or postgres://".into(),
+            ));
+        }
+        let addr_text = get(var, "LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_text.parse().map_err(|_| {
+            ConfigError(format!(
+                "LEPTOS_SITE_ADDR: \"{addr_text}\" is not an address like 127.0.0.1:3000"
+            ))
+        })?;
+
+        let demo = TeamSettings::demo();
+        let phone = match get(var, "HALSOLOTS_TEAM_PHONE") {
+            None => demo.phone.clone(),
+            Some(p) => Phone::parse(&p).ok_or_else(|| {
+                ConfigError(format!(
+                    "HALSOLOTS_TEAM_PHONE: \"{p}\" is not a phone number"
+                ))
+            })?,
+        };
+        let email = match get(var, "HALSOLOTS_TEAM_EMAIL") {
+            None => demo.email.clone(),
+            Some(e) => Email::parse(&e).ok_or_else(|| {
+                ConfigError(format!(
+                    "HALSOLOTS_TEAM_EMAIL: \"{e}\" is not an e-mail address"
+                ))
+            })?,
+        };
+        let days: u8 = parse_num(var, "HALSOLOTS_FIRST_CONTACT_DAYS", demo.first_contact_days)?;
+        if !(1..=30).contains(&days) {
+            return Err(ConfigError(
+                "HALSOLOTS_FIRST_CONTACT_DAYS: must be between 1 and 30".into(),
+            ));
+        }
+        let compliance = match get(var, "HALSOLOTS_A11Y_COMPLIANCE") {
+            None => demo.accessibility.compliance,
+            Some(c) => Compliance::parse(&c).ok_or_else(|| {
+                ConfigError(format!(
+                    "HALSOLOTS_A11Y_COMPLIANCE: \"{c}\" must be full, partial or none"
+                ))
+            })?,
+        };
+        let team = TeamSettings {
+            slug: get(var, "HALSOLOTS_TEAM_SLUG").unwrap_or(demo.slug),
+            name: get(var, "HALSOLOTS_TEAM_NAME").unwrap_or(demo.name),
+            municipality: get(var, "HALSOLOTS_MUNICIPALITY").unwrap_or(demo.municipality),
+            phone,
+            email,
+            first_contact_days: days,
+            accessibility: AccessibilityStatus {
+                compliance,
+                assessed: parse_date(var, "HALSOLOTS_A11Y_ASSESSED", demo.accessibility.assessed)?,
+                updated: parse_date(var, "HALSOLOTS_A11Y_UPDATED", demo.accessibility.updated)?,
+            },
+        };
+        let trust = get(var, "HALSOLOTS_TRUST_FORWARDED_FOR").unwrap_or_default();
+        let settings = Settings {
+            database_url,
+            team,
+            form_rate_limit_per_hour: parse_num(var, "HALSOLOTS_FORM_RATE_LIMIT", 30)?,
+            trust_forwarded_for: matches!(trust.as_str(), "1" | "true" | "yes"),
+        };
+
+        let env = match get(var, "LEPTOS_ENV").as_deref() {
+            Some("PROD") | Some("prod") => Env::PROD,
+            _ => Env::DEV,
+        };
+        let leptos = LeptosOptions::builder()
+            .output_name(get(var, "LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "halsolots".into()))
+            .site_root(get(var, "LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
+            .site_pkg_dir(get(var, "LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()))
+            .site_addr(addr)
+            .reload_port(parse_num(var, "LEPTOS_RELOAD_PORT", 3001)?)
+            .env(env)
+            .build();
+        let log_json = get(var, "HALSOLOTS_LOG_FORMAT").as_deref() == Some("json");
+        let demo_data = matches!(
+            get(var, "HALSOLOTS_DEMO_DATA").as_deref(),
+            Some("1" | "true" | "yes")
+        );
+        Ok(Config {
+            settings,
+            addr,
+            leptos,
+            log_json,
+            demo_data,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = config(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("HALSOLOTS_TEAM_PHONE", "0491-123 45"),
+            ("HALSOLOTS_FIRST_CONTACT_DAYS", "5"),
+        ])
+        .expect("valid");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.settings.team.phone.e164(), "+4649112345");
+        assert_eq!(c.settings.team.first_contact_days, 5);
+        assert_eq!(c.settings.form_rate_limit_per_hour, 30);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (k, v) in [
+            ("HALSOLOTS_TEAM_PHONE", "abc"),
+            ("HALSOLOTS_TEAM_EMAIL", "nope"),
+            ("HALSOLOTS_FIRST_CONTACT_DAYS", "0"),
+            ("LEPTOS_SITE_ADDR", "here"),
+            ("DATABASE_URL", "mysql://x"),
+            ("HALSOLOTS_A11Y_ASSESSED", "2026-13-01"),
+            ("HALSOLOTS_FORM_RATE_LIMIT", "many"),
+        ] {
+            let mut pairs = vec![("DATABASE_URL", "sqlite::memory:")];
+            pairs.push((k, v));
+            let err = config(&pairs).expect_err(k);
+            assert!(err.0.starts_with(k), "{k}: {}", err.0);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Building the application (state and routes) and serving it with a graceful shutdown.
+use crate::config::Config;
+use crate::middleware;
+use crate::routes::{forms, health};
+use app::ssr::db;
+use app::ssr::settings::Settings;
+use app::ssr::shell::shell;
+use app::ssr::state::AppState;
+use app::App;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use http::header::{
+    HeaderName, CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use http::HeaderValue;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DbErr;
+use std::net::SocketAddr;
+use std::path::Path;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Connects, migrates and registers the team: everything before the first request.
+pub async fn build_state(settings: Settings, leptos: LeptosOptions) -> Result<AppState, DbErr> {
+    let conn = db::connect(&settings.database_url).await?;
+    db::migrate(&conn).await?;
+    let team_id = db::upsert_team(&conn, &settings.team).await?;
+    Ok(AppState::new(conn, settings, team_id, leptos))
+}
+
+/// All routes: Leptos pages and server functions, the plain-HTML form posts, health checks and
+/// static files, wrapped in the middleware every response gets.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let site_root = Path::new(state.leptos.site_root.as_ref()).to_path_buf();
+    let pkg = site_root.join(state.leptos.site_pkg_dir.as_ref());
+    let context_state = state.clone();
+    let leptos_context = move || provide_context(context_state.clone());
+    let fallback_state = state.clone();
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/kontakt", post(forms::post_form))
+        .route("/kontakt/for-nagon-annan", post(forms::post_form))
+        .route("/remiss", post(forms::post_form))
+        .leptos_routes_with_context(&state, routes, leptos_context, {
+            let options = state.leptos.clone();
+            move || shell(options.clone())
+        })
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                // Files are not content-hashed: let browsers keep them but check for changes.
+                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()),
+        )
+        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
+        .fallback(move |req: Request| not_found(State(fallback_state.clone()), req))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::client_ip))
+        .layer(axum::middleware::from_fn(middleware::language))
+        .layer(axum::middleware::from_fn(middleware::server_fn_client_errors))
+        .layer(DefaultBodyLimit::max(forms::FORM_BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        // Log method, path and outcome only: no query strings, headers or bodies (personal data).
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state)
+}
+
+/// Any other path: the app's "page not found" (status 404, in the reader's language).
+async fn not_found(State(state): State<AppState>, req: Request) -> Response {
+    let options = state.leptos.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || provide_context(state.clone()),
+        move || shell(options.clone()),
+    );
+    handler(req).await
+}
+
+/// Serves until SIGINT or SIGTERM; requests in flight are finished first.
+pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let state = build_state(config.settings.clone(), config.leptos.clone()).await?;
+    if config.demo_data {
+        let added = crate::demo_data::load(&state).await?;
+        tracing::info!(added, "demo data");
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

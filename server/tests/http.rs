@@ -1,0 +1,15 @@
+//! HTTP-level tests: the real router, real middleware, a fresh database per test, on SQLite and on
+//! PostgreSQL (127.0.0.1:5432). One test binary, so it links once.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "http/support.rs"]
+mod support;
+
+#[path = "http/abuse.rs"]
+mod abuse;
+#[path = "http/durability.rs"]
+mod durability;
+#[path = "http/forms.rs"]
+mod forms;
+#[path = "http/ops.rs"]
+mod ops;

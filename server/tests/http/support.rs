@@ -1,0 +1,309 @@
+//! `TestApp`: the application on a fresh database, and helpers to send it requests.
+use app::ssr::entities::contact_request;
+use app::ssr::settings::Settings;
+use app::ssr::state::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::ConnectInfo;
+use axum::Router;
+use http::{HeaderMap, Request, StatusCode};
+use leptos::config::LeptosOptions;
+use sea_orm::{ConnectionTrait, Database, EntityTrait, PaginatorTrait};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub db: Db,
+    // Last, so the pool in `state` is gone before the database is removed.
+    _cleanup: Cleanup,
+}
+
+pub enum Cleanup {
+    Dir(PathBuf),
+    PgDatabase(String),
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        match self {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgDatabase(name) => {
+                let name = name.clone();
+                // Drop runs inside the test's runtime; use a thread with its own runtime.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async move {
+                        if let Ok(admin) = Database::connect(PG_ADMIN_URL).await {
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("halsolots")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build()
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}", &app::ssr::random::form_key()[..16])
+}
+
+/// A fresh SQLite file or PostgreSQL database. `None` when PostgreSQL is not reachable and the
+/// run does not require it (CI sets HALSOLOTS_REQUIRE_POSTGRES=1, so there it fails instead).
+pub async fn fresh_database_url(db: Db) -> Option<(String, Cleanup)> {
+    match db {
+        Db::Sqlite => {
+            let dir = std::env::temp_dir().join(unique("halsolots_test"));
+            std::fs::create_dir_all(&dir).unwrap();
+            Some((
+                format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+                Cleanup::Dir(dir),
+            ))
+        }
+        Db::Postgres => {
+            let admin = match Database::connect(PG_ADMIN_URL).await {
+                Ok(a) => a,
+                Err(e) => {
+                    if std::env::var("HALSOLOTS_REQUIRE_POSTGRES").is_ok() {
+                        panic!("PostgreSQL is required but not reachable at {PG_ADMIN_URL}: {e}");
+                    }
+                    eprintln!("skipping PostgreSQL: not reachable at {PG_ADMIN_URL}");
+                    return None;
+                }
+            };
+            let name = unique("halsolots_t");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap();
+            Some((
+                format!("postgres://postgres@127.0.0.1:5432/{name}"),
+                Cleanup::PgDatabase(name),
+            ))
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(db: Db, tweak: &dyn Fn(&mut Settings)) -> Option<TestApp> {
+        let (url, cleanup) = fresh_database_url(db).await?;
+        let mut settings = Settings::for_database(url);
+        settings.form_rate_limit_per_hour = 0;
+        tweak(&mut settings);
+        let state = server::startup::build_state(settings, leptos_options())
+            .await
+            .unwrap();
+        let router = server::startup::router(state.clone());
+        Some(TestApp {
+            router,
+            state,
+            db,
+            _cleanup: cleanup,
+        })
+    }
+
+    pub async fn call(&self, mut req: Request<Body>, ip: &str) -> TestResponse {
+        let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(addr));
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.call(Request::get(path).body(Body::empty()).unwrap(), "127.0.0.1")
+            .await
+    }
+
+    pub async fn get_with(&self, path: &str, header: (&str, &str)) -> TestResponse {
+        self.call(
+            Request::get(path)
+                .header(header.0, header.1)
+                .body(Body::empty())
+                .unwrap(),
+            "127.0.0.1",
+        )
+        .await
+    }
+
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    pub async fn post_form(&self, path: &str, body: impl Into<Body>) -> TestResponse {
+        self.post_form_from(path, body, "127.0.0.1").await
+    }
+
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        body: impl Into<Body>,
+        ip: &str,
+    ) -> TestResponse {
+        let req = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .body(body.into())
+            .unwrap();
+        self.call(req, ip).await
+    }
+
+    /// The hydrated form's call: the `submit_contact` server function with a JSON body.
+    pub async fn post_server_fn(&self, json: &str) -> TestResponse {
+        let req = Request::post("/api/contact/submit")
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap();
+        self.call(req, "127.0.0.1").await
+    }
+
+    pub async fn stored_requests(&self) -> u64 {
+        contact_request::Entity::find()
+            .count(&self.state.db)
+            .await
+            .unwrap()
+    }
+
+    pub async fn all_requests(&self) -> Vec<contact_request::Model> {
+        contact_request::Entity::find()
+            .all(&self.state.db)
+            .await
+            .unwrap()
+    }
+}
+
+/// Runs `test` once on SQLite and once on PostgreSQL, each on a fresh database.
+pub async fn on_each_db<F, Fut>(tweak: impl Fn(&mut Settings), test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in [Db::Sqlite, Db::Postgres] {
+        if let Some(app) = TestApp::spawn(db, &tweak).await {
+            test(app).await;
+        }
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// URL-encodes name/value pairs for a form body.
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    fn enc(s: &str) -> String {
+        let mut out = String::new();
+        for b in s.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(b as char)
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A valid submission of each form.
+pub fn valid_self() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("name", "Anna"),
+        ("phone", "070-123 45 67"),
+        ("call_time", "morning"),
+        ("interests", "culture"),
+        ("help", "Träffa nya människor"),
+        ("consent", "yes"),
+    ]
+}
+
+pub fn valid_friend() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("name", "Eva"),
+        ("email", "eva@exempel.se"),
+        ("relation", "friend"),
+        ("person_name", "Karl"),
+        ("person_phone", "0491-123 45"),
+        ("person_agrees", "yes"),
+        ("message", "Han gillar att fiska."),
+        ("consent", "yes"),
+    ]
+}
+
+pub fn valid_professional() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("name", "Dr Lind"),
+        ("organisation", "Högsby vårdcentral"),
+        ("phone", "010-356 51 25"),
+        ("person_name", "Olle"),
+        ("person_phone", "+46 70 111 22 33"),
+        ("reasons", "loneliness"),
+        ("reasons", "life_change"),
+        ("person_consented", "yes"),
+        ("feedback", "no"),
+    ]
+}
+
+/// Each form's path with a valid submission.
+pub fn valid_forms() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        ("/kontakt", valid_self()),
+        ("/kontakt/for-nagon-annan", valid_friend()),
+        ("/remiss", valid_professional()),
+    ]
+}
