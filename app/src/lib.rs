@@ -38,6 +38,13 @@ pub fn App() -> impl IntoView {
         boot.form_key.clone(),
     )));
     provide_context(boot);
+    // Effects run only in the browser, after hydration: mark the page so tests (and CSS, if ever
+    // needed) can tell the interactive app has taken over.
+    Effect::new(|| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Router>

@@ -8,17 +8,21 @@ use crate::i18n::{t, K};
 use crate::models::boot::Boot;
 use crate::models::contact::{field, parse, Channel};
 use crate::models::form::{FieldErrors, RawForm};
-use leptos::ev::{Event, FocusEvent, SubmitEvent};
+use leptos::ev::{Event, MouseEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// The idempotency key of the current form view. A new one is made after each successful submit,
 /// so a second, different request in the same visit is not taken for a repeat of the first.
 #[derive(Clone, Copy)]
 pub struct FormKey(pub RwSignal<String>);
+
+/// How long a pause in typing must be before a problem in that field is shown.
+const TYPING_PAUSE: Duration = Duration::from_millis(900);
 
 /// State shared by the fields of one form.
 #[derive(Clone, Copy)]
@@ -115,28 +119,34 @@ pub fn ContactForm(channel: Channel, submit_label: K, children: Children) -> imp
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|el| el.get_attribute("name"))
     };
-    let on_focusout = move |ev: FocusEvent| {
-        if let Some(name) = target_name(&ev) {
-            state.touched.update(|t| {
-                if !t.contains(&name) {
-                    t.push(name)
-                }
-            });
-            revalidate();
-        }
+    let touch = move |name: String| {
+        state.touched.update(|t| {
+            if !t.contains(&name) {
+                t.push(name)
+            }
+        });
     };
-    // Checkboxes and radios count as answered as soon as they change.
+    // Checkboxes and radios count as answered as soon as they change. Text fields also fire
+    // `change` when they lose focus: for them nothing new is shown then, or a message could
+    // appear under the finger that is tapping the submit button and move it away.
     let on_change = move |ev: Event| {
-        if let Some(name) = target_name(&ev) {
-            state.touched.update(|t| {
-                if !t.contains(&name) {
-                    t.push(name)
-                }
-            });
+        let is_choice = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .is_some_and(|input| matches!(input.type_().as_str(), "checkbox" | "radio"));
+        if let (true, Some(name)) = (is_choice, target_name(&ev)) {
+            touch(name);
         }
         revalidate();
     };
-    let on_input = move |_: Event| revalidate();
+    // Typed fields are checked as the person types, and a problem is shown once they pause. Not on
+    // blur: a message appearing at blur moves the submit button away from a tap that is under way.
+    let on_input = move |ev: Event| {
+        revalidate();
+        if let Some(name) = target_name(&ev) {
+            set_timeout(move || touch(name), TYPING_PAUSE);
+        }
+    };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(form) = form_ref.get_untracked() else {
@@ -183,7 +193,6 @@ pub fn ContactForm(channel: Channel, submit_label: K, children: Children) -> imp
             action=channel.path()
             novalidate
             on:submit=on_submit
-            on:focusout=on_focusout
             on:change=on_change
             on:input=on_input
         >
@@ -227,7 +236,21 @@ fn ErrorSummary(node_ref: NodeRef<html::Div>, autofocus: bool) -> impl IntoView 
                             if e.field == field::FORM {
                                 view! { <li>{message}</li> }.into_any()
                             } else {
-                                view! { <li><a href=format!("#{}", field_id(&e.field))>{message}</a></li> }.into_any()
+                                let id = field_id(&e.field);
+                                // Following a `#id` link scrolls but does not focus the field; the
+                                // person wants to type there, so focus it (GOV.UK's pattern).
+                                let focus_field = {
+                                    let id = id.clone();
+                                    move |ev: MouseEvent| {
+                                        let field = document().get_element_by_id(&id).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+                                        if let Some(field) = field {
+                                            ev.prevent_default();
+                                            field.scroll_into_view();
+                                            let _ = field.focus();
+                                        }
+                                    }
+                                };
+                                view! { <li><a href=format!("#{id}") on:click=focus_field>{message}</a></li> }.into_any()
                             }
                         }
                     />

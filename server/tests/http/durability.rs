@@ -15,7 +15,7 @@ fn free_port() -> u16 {
 }
 
 fn start(db_url: &str, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_halsolots"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_halsolots"))
         .arg("serve")
         .env("DATABASE_URL", db_url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -37,6 +37,8 @@ fn start(db_url: &str, port: u16) -> Child {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start");
 }
 

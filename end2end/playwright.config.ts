@@ -1,0 +1,54 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The server under test: the debug binary built by `cargo leptos build`, on a fresh SQLite file.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const bin = process.env.HALSOLOTS_BIN ?? path.resolve(__dirname, '../target/debug/halsolots');
+export const dbFile = process.env.E2E_DB ?? path.join(os.tmpdir(), `halsolots-e2e-${process.pid}.db`);
+process.env.E2E_DB = dbFile;
+
+const chromium = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};
+const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    launchOptions: chromium,
+    locale: 'sv-SE',
+    timezoneId: 'Europe/Stockholm',
+  },
+  projects: [
+    { name: 'phone-hydrated', use: { ...phone, javaScriptEnabled: true } },
+    { name: 'phone-no-js', use: { ...phone, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: `rm -f "${dbFile}"* && "${bin}" serve`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${dbFile}?mode=rwc`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.resolve(__dirname, '../target/site'),
+      HALSOLOTS_FORM_RATE_LIMIT: '0',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,175 @@
+import { Page } from '@playwright/test';
+import { test, expect, open, hydrated, expectAccessible, storedWithName, uniqueName } from './fixtures';
+
+// Without JavaScript a refused submit comes back as the same page with status 422, which the
+// browser logs as a failed load; that is the expected answer here.
+test.use({ expectedStatusUrl: /\/(kontakt|kontakt\/for-nagon-annan|remiss)$/ });
+
+type Form = {
+  path: string;
+  submit: string;
+  fill: (page: Page, name: string) => Promise<void>;
+  emptyErrors: string[];
+};
+
+const forms: Form[] = [
+  {
+    path: '/kontakt',
+    submit: 'Be hälsolotsen kontakta mig',
+    emptyErrors: ['Skriv ditt namn.', 'Skriv ett telefonnummer eller en e-postadress', 'Kryssa i rutan om du vill att vi sparar'],
+    fill: async (page, name) => {
+      await page.getByLabel('Ditt namn').fill(name);
+      await page.getByLabel('Telefonnummer').fill('070-123 45 67');
+      await page.getByLabel('Förmiddag').check();
+      await page.getByLabel('Kultur, musik och läsning').check();
+      await page.getByLabel('Vad vill du ha hjälp med?').fill('Jag vill träffa fler människor.');
+      await page.getByLabel('Jag vill att hälsolotsen sparar mina uppgifter').check();
+    },
+  },
+  {
+    path: '/kontakt/for-nagon-annan',
+    submit: 'Skicka till hälsolotsen',
+    emptyErrors: ['Skriv ditt namn.', 'Skriv personens namn.', 'Välj vad du har för relation', 'Svara ja eller nej.'],
+    fill: async (page, name) => {
+      await page.getByLabel('Ditt namn').fill('Eva');
+      await page.getByLabel('Din e-postadress').fill('eva@exempel.se');
+      await page.getByLabel('Vän', { exact: true }).check();
+      await page.getByLabel('Personens namn').fill(name);
+      await page.getByLabel('Personens telefonnummer').fill('0491-123 45');
+      await page.getByRole('group', { name: 'Vet personen om' }).getByLabel('Ja').check();
+      await page.getByLabel('Jag vill att hälsolotsen sparar mina och personens uppgifter').check();
+    },
+  },
+  {
+    path: '/remiss',
+    submit: 'Skicka remissen',
+    emptyErrors: ['Skriv ditt namn.', 'Skriv var du arbetar.', 'Välj minst ett skäl.', 'Personen behöver ha sagt ja'],
+    fill: async (page, name) => {
+      await page.getByLabel('Ditt namn').fill('Karin Ek');
+      await page.getByLabel('Arbetsplats').fill('Högsby vårdcentral');
+      await page.getByLabel('Ditt telefonnummer').fill('010-356 51 25');
+      await page.getByLabel('Personens namn').fill(name);
+      await page.getByLabel('Personens telefonnummer').fill('070-111 22 33');
+      await page.getByLabel('Ofrivillig ensamhet').check();
+      await page.getByLabel('Personen har sagt ja till att hälsolotsen kontaktar hen.').check();
+      await page.getByRole('group', { name: 'Har personen sagt ja till att du får veta' }).getByLabel('Nej').check();
+    },
+  },
+];
+
+for (const form of forms) {
+  test(`${form.path}: an empty submit shows what to fix and stores nothing`, async ({ page }, testInfo) => {
+    await open(page, form.path, hydrated(testInfo));
+    await page.getByRole('button', { name: form.submit }).click();
+    const summary = page.locator('.error-summary');
+    await expect(summary).toBeVisible();
+    await expect(summary).toBeFocused();
+    await expect(summary.getByRole('heading')).toHaveText('Något behöver rättas till');
+    for (const message of form.emptyErrors) {
+      await expect(summary).toContainText(message);
+      await expect(page.locator('.error-message', { hasText: message })).toBeVisible();
+    }
+    // The summary links to the first wrong field (and, hydrated, puts the cursor there).
+    await expect(summary.getByRole('link').first()).toHaveAttribute('href', '#f-name');
+    if (hydrated(testInfo)) {
+      await summary.getByRole('link').first().click();
+      await expect(page.locator('#f-name')).toBeFocused();
+    }
+    await expectAccessible(page, hydrated(testInfo));
+  });
+
+  test(`${form.path}: a valid submit stores one request and shows the receipt`, async ({ page }, testInfo) => {
+    await open(page, form.path, hydrated(testInfo));
+    const name = uniqueName('Anna');
+    await form.fill(page, name);
+    await page.getByRole('button', { name: form.submit }).click();
+    await expect(page).toHaveURL(/\/kvitto\/[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tack! Vi har fått din förfrågan');
+    const code = (await page.getByTestId('reference-code').textContent())?.trim();
+    expect(page.url()).toContain(`/kvitto/${code}`);
+    await expect(page.getByRole('heading', { name: 'Det här händer nu' })).toBeVisible();
+    await expect(page.getByText('031-390 06 12').first()).toBeVisible();
+    expect(storedWithName(name)).toBe(1);
+    await expectAccessible(page, hydrated(testInfo));
+    // Back and submit again: the same form view is the same request.
+    await page.goBack();
+    if (hydrated(testInfo)) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+    expect(storedWithName(name)).toBe(1);
+  });
+}
+
+test('/kontakt: wrong input keeps what was typed and says how to fix it', async ({ page }, testInfo) => {
+  await open(page, '/kontakt', hydrated(testInfo));
+  await page.getByLabel('Ditt namn').fill('Greta');
+  await page.getByLabel('Telefonnummer').fill('12345');
+  await page.getByLabel('E-postadress').fill('greta@');
+  await page.getByLabel('Vad vill du ha hjälp med?').fill('<script>alert(1)</script>');
+  await page.getByRole('button', { name: 'Be hälsolotsen kontakta mig' }).click();
+  await expect(page.locator('.error-summary')).toBeFocused();
+  await expect(page.getByText('Fel: Skriv ett telefonnummer med siffror, till exempel 070-123 45 67.')).toBeVisible();
+  await expect(page.getByText('Fel: Skriv en e-postadress med @, till exempel namn@exempel.se.')).toBeVisible();
+  await expect(page.getByText('Fel: Texten får inte innehålla kod')).toBeVisible();
+  await expect(page.getByLabel('Ditt namn')).toHaveValue('Greta');
+  await expect(page.getByLabel('Telefonnummer')).toHaveValue('12345');
+  await expect(page.getByLabel('Vad vill du ha hjälp med?')).toHaveValue('<script>alert(1)</script>');
+  await expect(page.getByLabel('Telefonnummer')).toHaveAttribute('aria-invalid', 'true');
+  expect(storedWithName('Greta')).toBe(0);
+  // Fix it and send: one request.
+  const name = uniqueName('Greta');
+  await page.getByLabel('Ditt namn').fill(name);
+  await page.getByLabel('Telefonnummer').fill('070-123 45 67');
+  await page.getByLabel('E-postadress').fill('');
+  await page.getByLabel('Vad vill du ha hjälp med?').fill('');
+  await page.getByLabel('Jag vill att hälsolotsen sparar mina uppgifter').check();
+  await page.getByRole('button', { name: 'Be hälsolotsen kontakta mig' }).click();
+  await expect(page).toHaveURL(/\/kvitto\//);
+  expect(storedWithName(name)).toBe(1);
+});
+
+test('/kontakt/for-nagon-annan: without the person\'s agreement nothing is stored', async ({ page }, testInfo) => {
+  await open(page, '/kontakt/for-nagon-annan', hydrated(testInfo));
+  const name = uniqueName('Karl');
+  await forms[1].fill(page, name);
+  await page.getByRole('group', { name: 'Vet personen om' }).getByLabel('Nej').check();
+  if (hydrated(testInfo)) {
+    // Hydrated, the kind explanation shows as soon as "Nej" is chosen.
+    await expect(page.getByText('Prata med personen först')).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Skicka till hälsolotsen' }).click();
+  await expect(page.locator('.error-summary')).toContainText('Prata med personen först');
+  expect(storedWithName(name)).toBe(0);
+});
+
+test('hydrated: a field is checked as the person types', async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), 'needs JavaScript');
+  await open(page, '/kontakt', true);
+  await page.getByLabel('Telefonnummer').pressSequentially('070');
+  // Shown once typing pauses, without sending anything.
+  await expect(page.getByText('Fel: Skriv ett telefonnummer med siffror')).toBeVisible();
+  await page.getByLabel('Telefonnummer').fill('070-123 45 67');
+  await expect(page.getByText('Fel: Skriv ett telefonnummer med siffror')).toHaveCount(0);
+  // Nothing was sent to the server for this.
+  await expect(page.locator('.error-summary')).toBeHidden();
+});
+
+test('hydrated: a double click sends one request', async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), 'needs JavaScript');
+  await open(page, '/kontakt', true);
+  const name = uniqueName('Bo');
+  await forms[0].fill(page, name);
+  await page.getByRole('button', { name: 'Be hälsolotsen kontakta mig' }).dblclick();
+  await expect(page).toHaveURL(/\/kvitto\//);
+  expect(storedWithName(name)).toBe(1);
+});
+
+test('a form in English and in Arabic', async ({ page }, testInfo) => {
+  await open(page, '/kontakt?lang=en', hydrated(testInfo));
+  await page.getByRole('button', { name: 'Ask the health navigator to contact me' }).click();
+  await expect(page.locator('.error-summary')).toContainText('Write your name.');
+  await expectAccessible(page, hydrated(testInfo));
+  await open(page, '/kontakt?lang=ar', hydrated(testInfo));
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await page.locator('button[type=submit]').click();
+  await expect(page.locator('.error-summary')).toBeVisible();
+  await expectAccessible(page, hydrated(testInfo));
+});
