@@ -18,6 +18,17 @@ for (const lang of ['sv', 'en', 'ar']) {
   }
 }
 
+test('nothing scrolls sideways at 320 px, in Swedish and in Arabic', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const lang of ['sv', 'ar']) {
+    for (const path of pages) {
+      await open(page, `${path}?lang=${lang}`, hydrated(testInfo));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} ${lang}`).toBeLessThanOrEqual(0);
+    }
+  }
+});
+
 test('the start page explains the service and shows urgent help', async ({ page }, testInfo) => {
   await open(page, '/', hydrated(testInfo));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Hälsolots');
