@@ -17,7 +17,11 @@ end
 function request()
   counter = counter + 1
   local key = string.format("bench%06d%03d%012d", run % 1000000, id, counter)
-  local body = "name=Anna+Lind&phone=070-123+45+67&call_time=morning&interests=culture"
+  -- Names hold letters only; spell the key's digits as letters so every request differs.
+  local name = "Anna+" .. string.gsub(string.format("%d%03d%d", run, id, counter), "%d", function(d)
+    return string.char(97 + tonumber(d))
+  end)
+  local body = "name=" .. name .. "&phone=070-123+45+67&call_time=morning&interests=culture"
     .. "&help=Jag+vill+tr%C3%A4ffa+fler+m%C3%A4nniskor.&consent=yes&key=" .. key
   return wrk.format("POST", "/kontakt", { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
 end

@@ -12,6 +12,7 @@ enum ContactRequests {
     TeamId,
     ReferenceCode,
     IdempotencyKey,
+    ContentHash,
     Channel,
     Status,
     PersonName,
@@ -45,6 +46,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(ContactRequests::TeamId))
                     .col(string_len_uniq(ContactRequests::ReferenceCode, 9))
                     .col(string_len(ContactRequests::IdempotencyKey, 64))
+                    .col(string_len(ContactRequests::ContentHash, 64))
                     .col(string_len(ContactRequests::Channel, 16))
                     .col(string_len(ContactRequests::Status, 16))
                     .col(string_len(ContactRequests::PersonName, 100))
@@ -75,8 +77,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // A repeated submit (double click, reload, back button) carries the same key: the unique
-        // index turns it into a no-op that finds the first request.
+        // A repeated submit (double click, reload) carries the same key and content: the unique
+        // index turns it into a no-op that finds the first request. The same key with other
+        // content (a cached form page used for someone else) is a new request.
         manager
             .create_index(
                 Index::create()
@@ -84,7 +87,21 @@ impl MigrationTrait for Migration {
                     .table(ContactRequests::Table)
                     .col(ContactRequests::TeamId)
                     .col(ContactRequests::IdempotencyKey)
+                    .col(ContactRequests::ContentHash)
                     .unique()
+                    .to_owned(),
+            )
+            .await?;
+        // The same request sent again soon after (back button, a form reloaded from the server)
+        // is found by its content.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_contact_requests_team_content")
+                    .table(ContactRequests::Table)
+                    .col(ContactRequests::TeamId)
+                    .col(ContactRequests::ContentHash)
+                    .col(ContactRequests::CreatedAt)
                     .to_owned(),
             )
             .await?;

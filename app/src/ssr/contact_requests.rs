@@ -72,8 +72,23 @@ pub async fn receipt(state: &AppState, code: &str, lang: Lang) -> Result<Receipt
     })
 }
 
-/// Inserts the request unless one with the same key exists, then reads back whichever is stored.
-/// Runs inside the caller's transaction.
+/// How long an identical request counts as the same one sent again. The form key catches double
+/// clicks and reloads; this catches a person who goes back, finds the form fetched anew (new key)
+/// and sends the same thing again. Sent again later, it is a new request.
+pub const SAME_REQUEST_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// The fingerprint of a request's checked content (not the form key or honeypot).
+pub fn content_hash(r: &NewContactRequest) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::to_vec(r).unwrap_or_default();
+    Sha256::digest(&canonical)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Stores the request unless the same one is already there — same form key, or the same content
+/// within `SAME_REQUEST_WINDOW` — and returns whichever is stored. Runs in the caller's transaction.
 pub async fn insert_or_get(
     conn: &impl ConnectionTrait,
     team_id: i64,
@@ -81,11 +96,29 @@ pub async fn insert_or_get(
     r: &NewContactRequest,
 ) -> Result<Stored, DbErr> {
     let now = Utc::now();
+    let hash = content_hash(r);
+    let same: Option<(String, String, DateTime<Utc>)> = cr::Entity::find()
+        .filter(cr::Column::TeamId.eq(team_id))
+        .filter(cr::Column::ContentHash.eq(hash.as_str()))
+        .filter(cr::Column::CreatedAt.gt(now - SAME_REQUEST_WINDOW))
+        .select_only()
+        .columns([
+            cr::Column::ReferenceCode,
+            cr::Column::Channel,
+            cr::Column::CreatedAt,
+        ])
+        .into_tuple()
+        .one(conn)
+        .await?;
+    if let Some(found) = same {
+        return stored(found);
+    }
     let requester = r.requester.as_ref();
     let row = cr::ActiveModel {
         team_id: Set(team_id),
         reference_code: Set(reference_code()),
         idempotency_key: Set(key.to_string()),
+        content_hash: Set(hash.clone()),
         channel: Set(r.channel.as_str().to_string()),
         status: Set(STATUS_NEW.to_string()),
         person_name: Set(r.person_name.clone()),
@@ -114,15 +147,20 @@ pub async fn insert_or_get(
     };
     cr::Entity::insert(row)
         .on_conflict(
-            OnConflict::columns([cr::Column::TeamId, cr::Column::IdempotencyKey])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns([
+                cr::Column::TeamId,
+                cr::Column::IdempotencyKey,
+                cr::Column::ContentHash,
+            ])
+            .do_nothing()
+            .to_owned(),
         )
         .exec_without_returning(conn)
         .await?;
-    let (code, channel, created_at): (String, String, DateTime<Utc>) = cr::Entity::find()
+    let row: (String, String, DateTime<Utc>) = cr::Entity::find()
         .filter(cr::Column::TeamId.eq(team_id))
         .filter(cr::Column::IdempotencyKey.eq(key))
+        .filter(cr::Column::ContentHash.eq(hash.as_str()))
         .select_only()
         .columns([
             cr::Column::ReferenceCode,
@@ -133,6 +171,10 @@ pub async fn insert_or_get(
         .one(conn)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("contact request after insert".into()))?;
+    stored(row)
+}
+
+fn stored((code, channel, created_at): (String, String, DateTime<Utc>)) -> Result<Stored, DbErr> {
     let channel = Channel::from_str_opt(&channel)
         .ok_or_else(|| DbErr::Custom(format!("unknown channel {channel}")))?;
     Ok(Stored {

@@ -260,6 +260,16 @@ pub fn encode(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// A name made of letters only (names may not hold digits), different for each `n`.
+pub fn letters_name(n: usize) -> String {
+    let digits: String = n
+        .to_string()
+        .chars()
+        .map(|d| (b'a' + d.to_digit(10).unwrap_or(0) as u8) as char)
+        .collect();
+    format!("Anna {}{}", digits[..1].to_uppercase(), &digits[1..])
+}
+
 /// A valid submission of each form.
 pub fn valid_self() -> Vec<(&'static str, &'static str)> {
     vec![

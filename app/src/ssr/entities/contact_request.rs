@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub reference_code: String,
     pub idempotency_key: String,
+    /// SHA-256 of the checked request's content: finds the same request sent again.
+    pub content_hash: String,
     pub channel: String,
     pub status: String,
     pub person_name: String,
