@@ -16,6 +16,12 @@ pub enum AppError {
     RateLimited,
     #[error("not found")]
     NotFound,
+    /// Not signed in (or the session has ended).
+    #[error("not signed in")]
+    Unauthorized,
+    /// Signed in, but the role may not do this.
+    #[error("forbidden")]
+    Forbidden,
     /// Something failed on the server; details are in the server log.
     #[error("internal error")]
     Internal,
@@ -37,6 +43,8 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::RateLimited => 429,
             AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
             AppError::Request(_) => 400,
             AppError::Internal => 503,
         }

@@ -15,9 +15,10 @@ pub mod status;
 use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use models::boot::Boot;
+use models::staff::Section;
 use pages::public::{
     accessibility::AccessibilityPage,
     contact_form::{FriendPage, ProfessionalPage, SelfReferralPage},
@@ -25,6 +26,11 @@ use pages::public::{
     not_found::NotFound,
     privacy::PrivacyPage,
     receipt::ReceiptPage,
+};
+use pages::staff::{
+    admin_log::AdminLogPage, admin_member::AdminMemberPage, admin_settings::AdminSettingsPage,
+    admin_staff::AdminStaffPage, change_password::ChangePasswordPage, home::StaffHome,
+    login::LoginPage, section::SectionPage, shell::StaffShell,
 };
 
 /// The application: language and boot data, then the routes.
@@ -58,6 +64,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("kvitto/:code") view=ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("integritet") view=PrivacyPage/>
                     <Route path=path!("tillganglighet") view=AccessibilityPage/>
+                    // The staff workspace. Async: a page is sent once its data is read (and the
+                    // caller checked), so status codes are right and it works without the wasm.
+                    <Route path=path!("lots/logga-in") view=LoginPage/>
+                    <ParentRoute path=path!("lots") view=StaffShell ssr=SsrMode::Async>
+                        <Route path=path!("") view=StaffHome ssr=SsrMode::Async/>
+                        <Route path=path!("inkorg") view=|| view! { <SectionPage section=Section::Inbox/> } ssr=SsrMode::Async/>
+                        <Route path=path!("deltagare") view=|| view! { <SectionPage section=Section::Participants/> } ssr=SsrMode::Async/>
+                        <Route path=path!("aktiviteter") view=|| view! { <SectionPage section=Section::Activities/> } ssr=SsrMode::Async/>
+                        <Route path=path!("rapporter") view=|| view! { <SectionPage section=Section::Reports/> } ssr=SsrMode::Async/>
+                        <Route path=path!("byt-losenord") view=ChangePasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin") view=AdminStaffPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/personal/:id") view=AdminMemberPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/installningar") view=AdminSettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/logg") view=AdminLogPage ssr=SsrMode::Async/>
+                    </ParentRoute>
                 </Routes>
             </Layout>
         </Router>

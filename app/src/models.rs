@@ -1,9 +1,12 @@
 //! Wire types and validation shared by the server and the browser. Everything here compiles to
 //! wasm, so the browser checks input with exactly the rules the server enforces.
+pub mod audit;
 pub mod boot;
 pub mod contact;
 pub mod email;
 pub mod form;
 pub mod phone;
 pub mod receipt;
+pub mod staff;
+pub mod team;
 pub mod text;

@@ -1,2 +1,3 @@
 //! One page per file.
 pub mod public;
+pub mod staff;

@@ -1,13 +1,23 @@
 //! Server-only code: settings, database, services, the page shell. Gated once, in `lib.rs`.
+pub mod audit;
+pub mod audit_view;
+pub mod authz;
 pub mod client;
 pub mod contact_requests;
 pub mod db;
+pub mod digest;
 pub mod entities;
 pub mod lang;
+pub mod login_throttle;
+pub mod password;
 pub mod random;
 pub mod rate_limit;
+pub mod sessions;
 pub mod settings;
 pub mod shell;
+pub mod staff_access;
+pub mod staff_admin;
 pub mod state;
 pub mod submission_queue;
+pub mod team_admin;
 pub mod time;

@@ -15,3 +15,14 @@ pub fn set_status(code: u16) {
 /// Sets the status of the response being rendered (a no-op in the browser).
 #[cfg(not(feature = "ssr"))]
 pub fn set_status(_code: u16) {}
+
+/// Passes a server function's result through, setting the response status of an error
+/// (server functions answer 200 otherwise).
+pub fn with_status<T>(
+    result: Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError> {
+    if let Err(e) = &result {
+        set_status(e.status());
+    }
+    result
+}

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_teams;
 mod m20261123_000002_create_contact_requests;
+mod m20261123_000003_create_staff_access;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_teams::Migration),
             Box::new(m20261123_000002_create_contact_requests::Migration),
+            Box::new(m20261123_000003_create_staff_access::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
-//! The command line: `halsolots [serve [--addr A]] | migrate | demo-data`.
+//! The command line: `halsolots [serve [--addr A]] | migrate | demo-data | user … | audit verify`.
 use crate::config::Config;
+use app::models::staff::Role;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -9,8 +10,24 @@ pub enum Command {
     },
     /// Bring the database schema up to date and exit.
     Migrate,
-    /// Add demo requests to an empty database and exit.
+    /// Add demo requests and demo accounts to an empty database and exit.
     DemoData,
+    /// Add a staff account; the password comes from stdin or `HALSOLOTS_PASSWORD`.
+    UserAdd {
+        email: String,
+        name: String,
+        role: Role,
+        team: Option<String>,
+    },
+    UserDeactivate {
+        email: String,
+    },
+    /// Set a new password (from stdin or `HALSOLOTS_PASSWORD`) and end the account's sessions.
+    UserResetPassword {
+        email: String,
+    },
+    /// Check the audit log's hash chain.
+    AuditVerify,
     Help,
 }
 
@@ -18,31 +35,83 @@ pub const USAGE: &str = "\
 Usage: halsolots [COMMAND]
 
 Commands:
-  serve [--addr ADDR]   serve the site (default; ADDR like 127.0.0.1:3000)
-  migrate               bring the database schema up to date
-  demo-data             fill an empty database with fictional demo requests
-  help                  show this text
+  serve [--addr ADDR]        serve the site (default; ADDR like 127.0.0.1:3000)
+  migrate                    bring the database schema up to date
+  demo-data                  fill an empty database with fictional demo requests and accounts
+  user add --email E --name N --role admin|navigator|analyst [--team SLUG]
+                             add a staff account
+  user deactivate --email E  stop an account from logging in (ends its sessions)
+  user reset-password --email E
+                             set a new password for an account
+  audit verify               check that the audit log has not been altered
+  help                       show this text
 
-Settings come from environment variables; see README.md.";
+Passwords are read from standard input (one line) or the environment variable
+HALSOLOTS_PASSWORD, never from the command line. Other settings come from environment
+variables; see README.md.";
+
+/// `--name value` pairs after a subcommand.
+fn options<'a>(
+    it: impl Iterator<Item = &'a str>,
+    known: &[&str],
+) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut it = it.peekable();
+    while let Some(a) = it.next() {
+        if !known.contains(&a) {
+            return Err(format!("unknown option {a}"));
+        }
+        let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+        out.push((a.to_string(), v.to_string()));
+    }
+    Ok(out)
+}
+
+fn take(opts: &[(String, String)], name: &str) -> Option<String> {
+    opts.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+fn need(opts: &[(String, String)], name: &str) -> Result<String, String> {
+    take(opts, name).ok_or_else(|| format!("{name} is required"))
+}
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter().map(String::as_str);
     match it.next() {
         None | Some("serve") => {
-            let mut addr = None;
-            while let Some(a) = it.next() {
-                match a {
-                    "--addr" => {
-                        addr = Some(it.next().ok_or("--addr needs an address")?.to_string())
-                    }
-                    other => return Err(format!("unknown option {other}")),
-                }
-            }
-            Ok(Command::Serve { addr })
+            let opts = options(it, &["--addr"])?;
+            Ok(Command::Serve {
+                addr: take(&opts, "--addr"),
+            })
         }
         Some("migrate") => Ok(Command::Migrate),
         Some("demo-data") => Ok(Command::DemoData),
+        Some("user") => match it.next() {
+            Some("add") => {
+                let o = options(it, &["--email", "--name", "--role", "--team"])?;
+                let role = need(&o, "--role")?;
+                Ok(Command::UserAdd {
+                    email: need(&o, "--email")?,
+                    name: need(&o, "--name")?,
+                    role: Role::parse(&role).ok_or_else(|| {
+                        format!("--role: \"{role}\" must be admin, navigator or analyst")
+                    })?,
+                    team: take(&o, "--team"),
+                })
+            }
+            Some("deactivate") => Ok(Command::UserDeactivate {
+                email: need(&options(it, &["--email"])?, "--email")?,
+            }),
+            Some("reset-password") => Ok(Command::UserResetPassword {
+                email: need(&options(it, &["--email"])?, "--email")?,
+            }),
+            _ => Err("user needs add, deactivate or reset-password".into()),
+        },
+        Some("audit") => match it.next() {
+            Some("verify") => Ok(Command::AuditVerify),
+            _ => Err("audit needs verify".into()),
+        },
         Some("help" | "--help" | "-h") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other}")),
     }
@@ -58,6 +127,22 @@ pub fn with_addr(mut config: Config, addr: Option<String>) -> Result<Config, Str
         config.leptos.site_addr = parsed;
     }
     Ok(config)
+}
+
+/// The password for `user add`/`reset-password`: `HALSOLOTS_PASSWORD`, else one line of stdin.
+pub fn read_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("HALSOLOTS_PASSWORD") {
+        return Ok(p);
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (it will show as you type; or set HALSOLOTS_PASSWORD): ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("reading the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 #[cfg(test)]
@@ -79,7 +164,35 @@ mod tests {
         );
         assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
         assert_eq!(parse(&args(&["demo-data"])), Ok(Command::DemoData));
+        assert_eq!(parse(&args(&["audit", "verify"])), Ok(Command::AuditVerify));
         assert!(parse(&args(&["serve", "--addr"])).is_err());
         assert!(parse(&args(&["frobnicate"])).is_err());
+    }
+
+    #[test]
+    fn parses_user_commands_without_passwords() {
+        assert_eq!(
+            parse(&args(&[
+                "user", "add", "--email", "a@b.se", "--name", "Ann", "--role", "admin"
+            ])),
+            Ok(Command::UserAdd {
+                email: "a@b.se".into(),
+                name: "Ann".into(),
+                role: Role::Admin,
+                team: None
+            })
+        );
+        assert!(parse(&args(&[
+            "user", "add", "--email", "a@b.se", "--name", "Ann", "--role", "root"
+        ]))
+        .is_err());
+        assert!(parse(&args(&["user", "add", "--password", "x"])).is_err());
+        assert!(parse(&args(&["user", "add", "--name", "Ann", "--role", "admin"])).is_err());
+        assert_eq!(
+            parse(&args(&["user", "deactivate", "--email", "a@b.se"])),
+            Ok(Command::UserDeactivate {
+                email: "a@b.se".into()
+            })
+        );
     }
 }

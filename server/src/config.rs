@@ -3,7 +3,7 @@
 use app::models::boot::{AccessibilityStatus, Compliance};
 use app::models::email::Email;
 use app::models::phone::Phone;
-use app::ssr::settings::{Settings, TeamSettings};
+use app::ssr::settings::{AccessSettings, Settings, TeamSettings};
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -158,11 +158,30 @@ impl Config {
             },
         };
         let trust = get(var, "HALSOLOTS_TRUST_FORWARDED_FOR").unwrap_or_default();
+        let defaults = AccessSettings::default();
+        let minutes =
+            |name, default: chrono::TimeDelta| -> Result<chrono::TimeDelta, ConfigError> {
+                let m: i64 = parse_num(var, name, default.num_minutes())?;
+                if m < 1 {
+                    return Err(ConfigError(format!("{name}: must be at least 1 minute")));
+                }
+                Ok(chrono::TimeDelta::minutes(m))
+            };
+        let access = AccessSettings {
+            https: matches!(
+                get(var, "HALSOLOTS_HTTPS").as_deref(),
+                Some("1" | "true" | "yes")
+            ),
+            session_idle: minutes("HALSOLOTS_SESSION_IDLE_MINUTES", defaults.session_idle)?,
+            session_max: minutes("HALSOLOTS_SESSION_MAX_MINUTES", defaults.session_max)?,
+            ..defaults
+        };
         let settings = Settings {
             database_url,
             team,
             form_rate_limit_per_hour: parse_num(var, "HALSOLOTS_FORM_RATE_LIMIT", 30)?,
             trust_forwarded_for: matches!(trust.as_str(), "1" | "true" | "yes"),
+            access,
         };
 
         let env = match get(var, "LEPTOS_ENV").as_deref() {
@@ -229,6 +248,7 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("HALSOLOTS_A11Y_ASSESSED", "2026-13-01"),
             ("HALSOLOTS_FORM_RATE_LIMIT", "many"),
+            ("HALSOLOTS_SESSION_IDLE_MINUTES", "0"),
         ] {
             let mut pairs = vec![("DATABASE_URL", "sqlite::memory:")];
             pairs.push((k, v));

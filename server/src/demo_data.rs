@@ -1,11 +1,14 @@
-//! Fictional requests so a new installation shows something. Names are invented; phone numbers
+//! Fictional requests and accounts so a demo installation shows something. Names are invented; phone numbers
 //! are from the range PTS reserves for fiction (070-17 406 05 … 070-17 406 99).
 use app::models::contact::{parse, Channel};
 use app::models::form::RawForm;
+use app::models::staff::{NewStaff, Role};
 use app::ssr::contact_requests::insert_or_get;
-use app::ssr::entities::contact_request;
+use app::ssr::entities::{contact_request, staff};
+use app::ssr::password::temporary_password;
+use app::ssr::staff_admin;
 use app::ssr::state::AppState;
-use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 /// Adds the demo requests unless the team already has requests. Returns how many were added.
 pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>> {
@@ -52,7 +55,7 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
             ],
         ),
     ];
-    let txn = state.db.begin().await?;
+    let txn = app::ssr::db::write_txn(&state.db).await?;
     for (i, (channel, pairs)) in samples.iter().enumerate() {
         let form = RawForm(
             pairs
@@ -72,4 +75,53 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
     }
     txn.commit().await?;
     Ok(samples.len())
+}
+
+/// A demo account and the password it was given.
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub role: Role,
+    pub password: String,
+}
+
+/// Adds one demo account per role unless the installation already has staff. Each gets a fresh
+/// random password; the caller prints them (to the console, never to the log).
+pub async fn accounts(state: &AppState) -> Result<Vec<DemoAccount>, Box<dyn std::error::Error>> {
+    if staff::Entity::find().count(&state.db).await? > 0 {
+        return Ok(Vec::new());
+    }
+    let people = [
+        ("admin@exempel.se", "Anna Admin", Role::Admin),
+        ("lots@exempel.se", "Lars Lots", Role::Navigator),
+        ("analys@exempel.se", "Asta Analys", Role::Analyst),
+    ];
+    let mut out = Vec::new();
+    for (email, name, role) in people {
+        let password = temporary_password();
+        let new = NewStaff {
+            name: name.into(),
+            email: email.into(),
+            role,
+        };
+        staff_admin::create_from_console(state, state.team_id, new, password.clone())
+            .await
+            .map_err(|e| format!("demo account {email}: {e}"))?;
+        out.push(DemoAccount {
+            email,
+            role,
+            password,
+        });
+    }
+    Ok(out)
+}
+
+/// Prints demo credentials for the person who started the demo.
+pub fn print_accounts(accounts: &[DemoAccount]) {
+    if accounts.is_empty() {
+        return;
+    }
+    println!("Demo accounts (log in at /lots/logga-in):");
+    for a in accounts {
+        println!("  {:<10} {:<20} {}", a.role.as_str(), a.email, a.password);
+    }
 }

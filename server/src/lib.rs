@@ -4,5 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod demo_data;
 pub mod middleware;
+pub mod render;
 pub mod routes;
+pub mod security;
 pub mod startup;

@@ -1,4 +1,12 @@
 //! The `halsolots` binary.
+use app::error::AppError;
+use app::i18n::{text, Lang};
+use app::models::form::{FieldErrors, RawForm};
+use app::models::staff::{check_password, field, parse_new_staff};
+use app::ssr::audit::{self, Verdict};
+use app::ssr::entities::team;
+use app::ssr::staff_admin::{self, Change};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::cli::{self, Command};
 use server::config::Config;
 use server::{demo_data, startup};
@@ -45,7 +53,72 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             let state = startup::build_state(config.settings, config.leptos).await?;
             let added = demo_data::load(&state).await?;
             println!("Demo data: {added} fictional requests added.");
+            demo_data::print_accounts(&demo_data::accounts(&state).await?);
             Ok(())
+        }
+        Command::UserAdd {
+            email,
+            name,
+            role,
+            team,
+        } => {
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            let team_id = match team {
+                None => state.team_id,
+                Some(slug) => team::Entity::find()
+                    .filter(team::Column::Slug.eq(slug.as_str()))
+                    .one(&state.db)
+                    .await?
+                    .map(|t| t.id)
+                    .ok_or_else(|| format!("--team: no team \"{slug}\""))?,
+            };
+            let form = RawForm(vec![
+                (field::NAME.into(), name),
+                (field::EMAIL.into(), email),
+                (field::ROLE.into(), role.as_str().into()),
+            ]);
+            let new = parse_new_staff(&form).map_err(|e| describe(&e))?;
+            let password = cli::read_password()?;
+            check_password(&password).map_err(|k| text(Lang::En, k).to_string())?;
+            let email = new.email.clone();
+            let id = staff_admin::create_from_console(&state, team_id, new, password)
+                .await
+                .map_err(|e| match e {
+                    AppError::Invalid(errors) => describe(&errors),
+                    other => other.to_string(),
+                })?;
+            println!("Added {} {email} (id {id}).", role.as_str());
+            Ok(())
+        }
+        Command::UserDeactivate { email } => {
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            staff_admin::change_from_console(&state, &email, Change::Deactivate, None)
+                .await
+                .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            println!("Deactivated {email}; its sessions have ended.");
+            Ok(())
+        }
+        Command::UserResetPassword { email } => {
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            let password = cli::read_password()?;
+            check_password(&password).map_err(|k| text(Lang::En, k).to_string())?;
+            staff_admin::change_from_console(&state, &email, Change::ResetPassword, Some(password))
+                .await
+                .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            println!("New password set for {email}; its sessions have ended.");
+            Ok(())
+        }
+        Command::AuditVerify => {
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            match audit::verify(&state.db).await? {
+                Verdict::Intact { entries } => {
+                    println!("The audit log is intact: {entries} entries.");
+                    Ok(())
+                }
+                Verdict::Broken { seq, reason } => {
+                    Err(format!("the audit log is broken at entry {seq}: {reason}").into())
+                }
+            }
         }
         Command::Help => Ok(()),
     }
@@ -60,4 +133,14 @@ fn init_logging(json: bool) {
     } else {
         builder.init();
     }
+}
+
+/// Field errors as one English line for the console.
+fn describe(errors: &FieldErrors) -> String {
+    errors
+        .0
+        .iter()
+        .map(|e| format!("--{}: {}", e.field, text(Lang::En, e.key)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

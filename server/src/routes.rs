@@ -1,3 +1,4 @@
 //! HTTP routes that are not Leptos pages or server functions.
 pub mod forms;
 pub mod health;
+pub mod staff;

@@ -1,7 +1,8 @@
 //! Building the application (state and routes) and serving it with a graceful shutdown.
 use crate::config::Config;
 use crate::middleware;
-use crate::routes::{forms, health};
+use crate::routes::{forms, health, staff};
+use crate::security;
 use app::ssr::db;
 use app::ssr::settings::Settings;
 use app::ssr::shell::shell;
@@ -9,11 +10,9 @@ use app::ssr::state::AppState;
 use app::App;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
-use http::header::{
-    HeaderName, CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
-};
+use http::header::CACHE_CONTROL;
 use http::HeaderValue;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -30,8 +29,10 @@ use tower_http::trace::TraceLayer;
 pub async fn build_state(settings: Settings, leptos: LeptosOptions) -> Result<AppState, DbErr> {
     let conn = db::connect(&settings.database_url).await?;
     db::migrate(&conn).await?;
-    let team_id = db::upsert_team(&conn, &settings.team).await?;
-    Ok(AppState::new(conn, settings, team_id, leptos))
+    let team_id = db::ensure_team(&conn, &settings.team).await?;
+    let state = AppState::new(conn, settings, team_id, leptos);
+    state.team.refresh(&state.db).await?;
+    Ok(state)
 }
 
 /// All routes: Leptos pages and server functions, the plain-HTML form posts, health checks and
@@ -44,7 +45,11 @@ pub fn router(state: AppState) -> Router {
     let leptos_context = move || provide_context(context_state.clone());
     let fallback_state = state.clone();
 
-    Router::new()
+    let mut router = Router::new();
+    for (path, handler) in staff_posts() {
+        router = router.route(path, handler);
+    }
+    router
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/kontakt", post(forms::post_form))
@@ -63,23 +68,30 @@ pub fn router(state: AppState) -> Router {
         )
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .fallback(move |req: Request| not_found(State(fallback_state.clone()), req))
+        .layer(axum::middleware::from_fn(security::same_site_only))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::client_ip))
         .layer(axum::middleware::from_fn(middleware::language))
         .layer(axum::middleware::from_fn(middleware::server_fn_client_errors))
         .layer(DefaultBodyLimit::max(forms::FORM_BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(SetResponseHeaderLayer::if_not_present(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         // Log method, path and outcome only: no query strings, headers or bodies (personal data).
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
         .with_state(state)
+}
+
+/// The staff workspace's form posts (the authorisation matrix test walks this list).
+pub fn staff_posts() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/lots/logga-in", post(staff::login)),
+        ("/lots/logga-ut", post(staff::logout)),
+        ("/lots/byt-losenord", post(staff::change_password)),
+        ("/lots/admin", post(staff::add_staff)),
+        ("/lots/admin/personal/{id}", post(staff::change_staff)),
+        ("/lots/admin/installningar", post(staff::save_settings)),
+    ]
 }
 
 /// Any other path: the app's "page not found" (status 404, in the reader's language).
@@ -95,9 +107,11 @@ async fn not_found(State(state): State<AppState>, req: Request) -> Response {
 /// Serves until SIGINT or SIGTERM; requests in flight are finished first.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = build_state(config.settings.clone(), config.leptos.clone()).await?;
+    state.team.keep_fresh(state.db.clone());
     if config.demo_data {
         let added = crate::demo_data::load(&state).await?;
         tracing::info!(added, "demo data");
+        crate::demo_data::print_accounts(&crate::demo_data::accounts(&state).await?);
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");

@@ -7,9 +7,15 @@ mod support;
 
 #[path = "http/abuse.rs"]
 mod abuse;
+#[path = "http/audit.rs"]
+mod audit;
+#[path = "http/authz_matrix.rs"]
+mod authz_matrix;
 #[path = "http/durability.rs"]
 mod durability;
 #[path = "http/forms.rs"]
 mod forms;
 #[path = "http/ops.rs"]
 mod ops;
+#[path = "http/staff.rs"]
+mod staff;

@@ -15,11 +15,9 @@ pub async fn submit_contact(channel: Channel, form: RawForm) -> Result<Receipt, 
     let state = expect_context::<AppState>();
     let parts = expect_context::<http::request::Parts>();
     let lang = crate::ssr::lang::from_parts(&parts);
-    let result = contact_requests::submit(&state, channel, &form, client_ip(&parts), lang).await;
-    if let Err(e) = &result {
-        crate::status::set_status(e.status());
-    }
-    result
+    crate::status::with_status(
+        contact_requests::submit(&state, channel, &form, client_ip(&parts), lang).await,
+    )
 }
 
 /// Public: the receipt for a reference code (no personal data: the channel and when it was sent).
@@ -28,9 +26,5 @@ pub async fn get_receipt(code: String) -> Result<Receipt, AppError> {
     use crate::ssr::{contact_requests, state::AppState};
     let state = expect_context::<AppState>();
     let lang = crate::ssr::lang::from_parts(&expect_context::<http::request::Parts>());
-    let result = contact_requests::receipt(&state, &code, lang).await;
-    if let Err(e) = &result {
-        crate::status::set_status(e.status());
-    }
-    result
+    crate::status::with_status(contact_requests::receipt(&state, &code, lang).await)
 }

@@ -1,12 +1,19 @@
-//! The frame of every public page: skip link, header with language choice, main, footer.
+//! The frame of every page: skip link, header with language choice, main, footer.
 use crate::i18n::{fill, t, text, use_lang, Lang, K};
 use crate::models::boot::Boot;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+/// The frame of every page. The staff workspace (`/lots`) is wider and has no public footer.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let location = use_location();
+    let staff = move || {
+        location
+            .pathname
+            .with(|p| p == "/lots" || p.starts_with("/lots/"))
+    };
     view! {
         <a class="skip-link" href="#main">{t(K::skip_link)}</a>
         <header class="site-header">
@@ -15,8 +22,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <LanguageLinks/>
             </div>
         </header>
-        <main id="main" class="wrap" tabindex="-1">{children()}</main>
-        <Footer/>
+        <main id="main" class="wrap" class:wide=staff tabindex="-1">{children()}</main>
+        {move || (!staff()).then(|| view! { <Footer/> })}
     }
 }
 

@@ -14,6 +14,20 @@ pub struct Boot {
     pub form_key: String,
     /// Present when a plain-HTML submit failed and the page is shown again.
     pub echo: Option<FormEcho>,
+    /// Present when a staff form was posted and its page is shown again (see `StaffEcho`).
+    #[serde(default)]
+    pub staff_echo: Option<StaffEcho>,
+}
+
+/// A staff form shown again after a post: what was typed (never passwords), what to fix, and a
+/// one-time secret to show, such as a temporary password the admin must pass on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StaffEcho {
+    pub values: RawForm,
+    pub errors: FieldErrors,
+    pub secret: Option<String>,
+    /// After too many failed logins: minutes to wait.
+    pub wait_minutes: Option<i64>,
 }
 
 /// A form shown again with what the person typed and what to fix.

@@ -1,5 +1,6 @@
-//! Who is calling, as far as the network tells: the client's IP address, used only in memory
-//! for rate limits and never stored.
+//! Who is calling, as far as the network tells: the client's IP address. Residents' addresses are
+//! used only in memory for rate limits (or hashed, for login throttling); staff actions record the
+//! address in the audit log, as the log's purpose requires.
 use std::net::{IpAddr, Ipv4Addr};
 
 /// The client address, put into each request's extensions by the server's middleware.

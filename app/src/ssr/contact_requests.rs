@@ -1,17 +1,22 @@
 //! The contact-request service: checks a submission with the shared rules, applies the abuse
 //! protections, and stores it exactly once.
+use super::audit;
 use super::entities::contact_request::{self as cr, STATUS_NEW};
 use super::random::{form_key, reference_code, valid_form_key};
 use super::state::AppState;
 use super::time::long_date_time;
 use crate::error::AppError;
 use crate::i18n::{Lang, K};
+use crate::models::audit::action;
 use crate::models::contact::{field, parse, Channel, NewContactRequest};
 use crate::models::form::{FieldErrors, RawForm};
 use crate::models::receipt::{normalise_code, Receipt};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -79,37 +84,28 @@ pub const SAME_REQUEST_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// The fingerprint of a request's checked content (not the form key or honeypot).
 pub fn content_hash(r: &NewContactRequest) -> String {
-    use sha2::{Digest, Sha256};
-    let canonical = serde_json::to_vec(r).unwrap_or_default();
-    Sha256::digest(&canonical)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::digest::sha256_hex(&serde_json::to_vec(r).unwrap_or_default())
 }
 
 /// Stores the request unless the same one is already there — same form key, or the same content
-/// within `SAME_REQUEST_WINDOW` — and returns whichever is stored. Runs in the caller's transaction.
+/// within `SAME_REQUEST_WINDOW` — and returns whichever is stored. Runs in the caller's transaction,
+/// which also gets the audit entry for a new request.
 pub async fn insert_or_get(
-    conn: &impl ConnectionTrait,
+    conn: &DatabaseTransaction,
     team_id: i64,
     key: &str,
     r: &NewContactRequest,
 ) -> Result<Stored, DbErr> {
     let now = Utc::now();
     let hash = content_hash(r);
-    let same: Option<(String, String, DateTime<Utc>)> = cr::Entity::find()
-        .filter(cr::Column::TeamId.eq(team_id))
-        .filter(cr::Column::ContentHash.eq(hash.as_str()))
-        .filter(cr::Column::CreatedAt.gt(now - SAME_REQUEST_WINDOW))
-        .select_only()
-        .columns([
-            cr::Column::ReferenceCode,
-            cr::Column::Channel,
-            cr::Column::CreatedAt,
-        ])
-        .into_tuple()
-        .one(conn)
-        .await?;
+    let same = find_stored(
+        conn,
+        Condition::all()
+            .add(cr::Column::TeamId.eq(team_id))
+            .add(cr::Column::ContentHash.eq(hash.as_str()))
+            .add(cr::Column::CreatedAt.gt(now - SAME_REQUEST_WINDOW)),
+    )
+    .await?;
     if let Some(found) = same {
         return stored(found);
     }
@@ -145,7 +141,7 @@ pub async fn insert_or_get(
         updated_at: Set(now),
         ..Default::default()
     };
-    cr::Entity::insert(row)
+    let inserted = cr::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([
                 cr::Column::TeamId,
@@ -157,10 +153,39 @@ pub async fn insert_or_get(
         )
         .exec_without_returning(conn)
         .await?;
-    let row: (String, String, DateTime<Utc>) = cr::Entity::find()
-        .filter(cr::Column::TeamId.eq(team_id))
-        .filter(cr::Column::IdempotencyKey.eq(key))
-        .filter(cr::Column::ContentHash.eq(hash.as_str()))
+    let row = find_stored(
+        conn,
+        Condition::all()
+            .add(cr::Column::TeamId.eq(team_id))
+            .add(cr::Column::IdempotencyKey.eq(key))
+            .add(cr::Column::ContentHash.eq(hash.as_str())),
+    )
+    .await?
+    .ok_or_else(|| DbErr::RecordNotFound("contact request after insert".into()))?;
+    if inserted == 1 {
+        // A resident's data was created: on the record, in the same transaction.
+        audit::record(
+            conn,
+            audit::Event {
+                team_id: Some(team_id),
+                action: action::CONTACT_REQUEST_CREATE,
+                subject: Some(("contact_request", row.0.clone())),
+                detail: Some(r.channel.as_str().to_string()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    stored(row)
+}
+
+/// The first stored request matching `cond`: its code, channel and time.
+async fn find_stored(
+    conn: &impl ConnectionTrait,
+    cond: Condition,
+) -> Result<Option<(String, String, DateTime<Utc>)>, DbErr> {
+    cr::Entity::find()
+        .filter(cond)
         .select_only()
         .columns([
             cr::Column::ReferenceCode,
@@ -169,9 +194,7 @@ pub async fn insert_or_get(
         ])
         .into_tuple()
         .one(conn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("contact request after insert".into()))?;
-    stored(row)
+        .await
 }
 
 fn stored((code, channel, created_at): (String, String, DateTime<Utc>)) -> Result<Stored, DbErr> {

@@ -5,8 +5,9 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ColumnTrait, ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ColumnTrait, ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, Set, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use std::time::Duration;
 
@@ -35,8 +36,9 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
-/// Creates or updates the team from the settings and returns its id.
-pub async fn upsert_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i64, DbErr> {
+/// Creates the team from the settings on first start and returns its id. After that the team's
+/// details belong to its admins (`/lots/admin/installningar`), so the settings do not overwrite them.
+pub async fn ensure_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i64, DbErr> {
     let now = chrono::Utc::now();
     let row = team::ActiveModel {
         slug: Set(t.slug.clone()),
@@ -52,14 +54,7 @@ pub async fn upsert_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i6
     team::Entity::insert(row)
         .on_conflict(
             OnConflict::column(team::Column::Slug)
-                .update_columns([
-                    team::Column::Name,
-                    team::Column::Municipality,
-                    team::Column::Phone,
-                    team::Column::Email,
-                    team::Column::FirstContactDays,
-                    team::Column::UpdatedAt,
-                ])
+                .do_nothing()
                 .to_owned(),
         )
         .exec_without_returning(db)
@@ -72,4 +67,16 @@ pub async fn upsert_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i6
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("team {}", t.slug)))
+}
+
+/// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the write lock is
+/// taken at once (waiting up to the busy timeout) instead of at the first write, where a
+/// transaction that has already read fails at once if another wrote in between. PostgreSQL
+/// ignores the mode.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

@@ -1,3 +1,8 @@
 //! Database rows. They never cross the wire: `models` holds what does.
+pub mod audit_head;
+pub mod audit_log;
 pub mod contact_request;
+pub mod login_throttle;
+pub mod staff;
+pub mod staff_session;
 pub mod team;

@@ -1,7 +1,7 @@
 //! Random values from the operating system: reference codes and idempotency keys.
 use crate::models::receipt::CODE_ALPHABET;
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     // The OS random source failing is unrecoverable and vanishingly rare; fall back to the clock
     // mixed with a counter rather than failing a resident's request.

@@ -13,6 +13,42 @@ pub struct Settings {
     pub form_rate_limit_per_hour: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you control).
     pub trust_forwarded_for: bool,
+    pub access: AccessSettings,
+}
+
+/// Staff sign-in: cookies, session lifetimes and login throttling.
+#[derive(Clone, Debug)]
+pub struct AccessSettings {
+    /// The site is served over HTTPS: cookies get `Secure` (and the `__Host-` prefix), and
+    /// responses carry HSTS.
+    pub https: bool,
+    /// A session unused this long ends.
+    pub session_idle: chrono::TimeDelta,
+    /// A session ends this long after login, however active.
+    pub session_max: chrono::TimeDelta,
+    /// Failed logins for one e-mail address before it is locked for a while.
+    pub account_failures: u32,
+    /// Failed logins from one client address before it is locked for a while.
+    pub client_failures: u32,
+    /// The first lock; each further failure doubles it, up to `lock_max`.
+    pub lock_base: chrono::TimeDelta,
+    pub lock_max: chrono::TimeDelta,
+}
+
+impl Default for AccessSettings {
+    /// Idle 30 minutes and 10 hours at most (a working day), 5 tries per account and 30 per
+    /// client address (an office behind one address), locks from 1 minute up to 15.
+    fn default() -> Self {
+        AccessSettings {
+            https: false,
+            session_idle: chrono::TimeDelta::minutes(30),
+            session_max: chrono::TimeDelta::hours(10),
+            account_failures: 5,
+            client_failures: 30,
+            lock_base: chrono::TimeDelta::minutes(1),
+            lock_max: chrono::TimeDelta::minutes(15),
+        }
+    }
 }
 
 /// The team this installation serves, as shown on the public pages.
@@ -67,6 +103,7 @@ impl Settings {
             team: TeamSettings::demo(),
             form_rate_limit_per_hour: 1000,
             trust_forwarded_for: false,
+            access: AccessSettings::default(),
         }
     }
 }

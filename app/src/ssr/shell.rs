@@ -2,17 +2,27 @@
 use super::lang::from_parts;
 use super::random::{form_key, valid_form_key};
 use super::state::AppState;
-use crate::models::boot::{Boot, FormEcho};
+use crate::models::boot::{Boot, FormEcho, StaffEcho};
 use crate::models::contact::field;
 use crate::App;
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
+
+/// This response's Content-Security-Policy nonce, put into the request by the server's middleware.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
 
 /// The page for this request: `lang`/`dir` on `<html>`, the stylesheet, the boot data the
 /// browser hydrates from, and the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let boot = boot_for_request();
     provide_context(boot.clone());
+    // The hydration loader is an inline script: it runs only with the nonce the CSP names.
+    if let Some(nonce) =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
@@ -40,7 +50,7 @@ fn boot_for_request() -> Boot {
         .map(|p| from_parts(&p))
         .unwrap_or_default();
     let team = use_context::<AppState>()
-        .map(|s| s.settings.team.public())
+        .map(|s| s.team.get())
         .unwrap_or_default();
     let echo = use_context::<FormEcho>();
     // A page shown again after a failed submit keeps its key: the retry is the same request.
@@ -53,5 +63,6 @@ fn boot_for_request() -> Boot {
         team,
         form_key,
         echo,
+        staff_echo: use_context::<StaffEcho>(),
     }
 }

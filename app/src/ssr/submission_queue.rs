@@ -9,7 +9,7 @@
 use super::contact_requests::{insert_or_get, Stored};
 use crate::error::AppError;
 use crate::models::contact::NewContactRequest;
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most submissions stored in one transaction.
@@ -80,7 +80,7 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
 }
 
 async fn store_batch(db: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Stored>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = super::db::write_txn(db).await?;
     let mut stored = Vec::with_capacity(jobs.len());
     for job in jobs {
         stored.push(insert_or_get(&txn, job.team_id, &job.key, &job.request).await?);
@@ -93,7 +93,7 @@ async fn store_one(db: &DatabaseConnection, job: &Job) -> Result<Stored, DbErr> 
     // A new reference code is drawn on each try, so a (very unlikely) code collision heals itself.
     let mut last = None;
     for _ in 0..3 {
-        let txn = db.begin().await?;
+        let txn = super::db::write_txn(db).await?;
         match insert_or_get(&txn, job.team_id, &job.key, &job.request).await {
             Ok(s) => {
                 txn.commit().await?;

@@ -16,6 +16,31 @@ pub fn long_date_time(at: DateTime<Utc>, lang: Lang) -> String {
     )
 }
 
+/// "2026-11-23" in Stockholm: dates in tables and lists.
+pub fn iso_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Stockholm).format("%Y-%m-%d").to_string()
+}
+
+/// "2026-11-23 14.30.05" in Stockholm: the audit log, where seconds matter.
+pub fn table_date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Stockholm)
+        .format("%Y-%m-%d %H.%M.%S")
+        .to_string()
+}
+
+/// The UTC instant a Stockholm calendar day starts (`end_of_day`: the next day's start).
+pub fn stockholm_day_start(y: i32, m: u32, d: u32, next_day: bool) -> Option<DateTime<Utc>> {
+    use chrono::{NaiveDate, TimeZone};
+    let mut date = NaiveDate::from_ymd_opt(y, m, d)?;
+    if next_day {
+        date = date.succ_opt()?;
+    }
+    let local = Stockholm
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .earliest()?;
+    Some(local.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,13 +11,11 @@ use app::models::form::{FieldErrors, RawForm};
 use app::ssr::client::client_ip;
 use app::ssr::contact_requests;
 use app::ssr::lang::from_parts;
-use app::ssr::shell::shell;
 use app::ssr::state::AppState;
-use axum::body::{to_bytes, Body};
+use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{CACHE_CONTROL, CONTENT_LENGTH};
-use http::{HeaderValue, Method, StatusCode};
+use http::StatusCode;
 use leptos::prelude::provide_context;
 
 /// The largest form body we read. A 100 000-character field of Swedish text still fits, so it gets
@@ -72,25 +70,9 @@ fn form_error(channel: Channel, values: RawForm, key: K) -> FormEcho {
 /// Renders the form's page with `echo`, as a GET of the same page would, with `status`.
 async fn render(
     state: AppState,
-    mut parts: http::request::Parts,
+    parts: http::request::Parts,
     echo: FormEcho,
     status: StatusCode,
 ) -> Response {
-    parts.method = Method::GET;
-    parts.headers.remove(CONTENT_LENGTH);
-    let req = Request::from_parts(parts, Body::empty());
-    let options = state.leptos.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(state.clone());
-            provide_context(echo.clone());
-        },
-        move || shell(options.clone()),
-    );
-    let mut res = handler(req).await;
-    *res.status_mut() = status;
-    // The page holds what the person typed: never keep it in any cache.
-    res.headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    crate::render::page(state, parts, move || provide_context(echo.clone()), status).await
 }

@@ -29,6 +29,8 @@ pub struct TestApp {
 }
 
 pub enum Cleanup {
+    /// Another `TestApp` owns the database.
+    Nothing,
     Dir(PathBuf),
     PgDatabase(String),
 }
@@ -36,6 +38,7 @@ pub enum Cleanup {
 impl Drop for Cleanup {
     fn drop(&mut self) {
         match self {
+            Cleanup::Nothing => {}
             Cleanup::Dir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
@@ -316,4 +319,164 @@ pub fn valid_forms() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         ("/kontakt/for-nagon-annan", valid_friend()),
         ("/remiss", valid_professional()),
     ]
+}
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "hästar springer fort";
+
+/// Test accounts of a team: (role, e-mail, name).
+pub fn people(team: &str) -> Vec<(app::models::staff::Role, String, String)> {
+    use app::models::staff::Role;
+    vec![
+        (
+            Role::Admin,
+            format!("admin@{team}.se"),
+            format!("Alva Admin {}", team.to_uppercase()),
+        ),
+        (
+            Role::Navigator,
+            format!("lots@{team}.se"),
+            format!("Nora Lots {}", team.to_uppercase()),
+        ),
+        (
+            Role::Analyst,
+            format!("analys@{team}.se"),
+            format!("Ivar Analys {}", team.to_uppercase()),
+        ),
+    ]
+}
+
+impl TestApp {
+    /// Like `spawn`, but on an existing database (a second app instance on the same data).
+    pub async fn spawn_on(url: &str, db: Db, tweak: &dyn Fn(&mut Settings)) -> TestApp {
+        let mut settings = Settings::for_database(url);
+        settings.form_rate_limit_per_hour = 0;
+        tweak(&mut settings);
+        let state = server::startup::build_state(settings, leptos_options())
+            .await
+            .unwrap();
+        TestApp {
+            router: server::startup::router(state.clone()),
+            state,
+            db,
+            _cleanup: Cleanup::Nothing,
+        }
+    }
+
+    /// Adds an account as `halsolots user add` does. Returns its id.
+    pub async fn add_staff(
+        &self,
+        team_id: i64,
+        role: app::models::staff::Role,
+        email: &str,
+        name: &str,
+    ) -> i64 {
+        let new = app::models::staff::NewStaff {
+            name: name.into(),
+            email: email.into(),
+            role,
+        };
+        app::ssr::staff_admin::create_from_console(&self.state, team_id, new, PASSWORD.into())
+            .await
+            .unwrap()
+    }
+
+    /// A second team in the same installation. Returns its id.
+    pub async fn other_team(&self, slug: &str) -> i64 {
+        let mut t = app::ssr::settings::TeamSettings::demo();
+        t.slug = slug.into();
+        t.name = format!("Team {slug}");
+        app::ssr::db::ensure_team(&self.state.db, &t).await.unwrap()
+    }
+
+    /// Logs in; returns the response.
+    pub async fn login_with(
+        &self,
+        email: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> TestResponse {
+        let mut req = Request::post("/lots/logga-in")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let body = encode(&[("email", email), ("password", password), ("next", "/lots")]);
+        self.call(req.body(Body::from(body)).unwrap(), "127.0.0.1")
+            .await
+    }
+
+    /// Logs in with the test password and returns the session cookie (`name=token`).
+    pub async fn login(&self, email: &str) -> String {
+        let res = self.login_with(email, PASSWORD, None).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login of {email}: {}",
+            res.body
+        );
+        session_cookie(&res).expect("a session cookie")
+    }
+
+    /// A request with an optional session cookie and extra headers.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<(&str, String)>,
+    ) -> TestResponse {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = match body {
+            Some((content_type, b)) => {
+                req = req.header("content-type", content_type);
+                Body::from(b)
+            }
+            None => Body::empty(),
+        };
+        self.call(req.body(body).unwrap(), "127.0.0.1").await
+    }
+
+    /// A form post with a session cookie.
+    pub async fn post_as(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        pairs: &[(&str, &str)],
+    ) -> TestResponse {
+        let body = ("application/x-www-form-urlencoded", encode(pairs));
+        self.send("POST", path, cookie, &[], Some(body)).await
+    }
+
+    /// The audit actions recorded so far, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        use app::ssr::entities::audit_log;
+        use sea_orm::QueryOrder;
+        audit_log::Entity::find()
+            .order_by_asc(audit_log::Column::Seq)
+            .all(&self.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+}
+
+/// `name=token` from a response's `Set-Cookie` for the session.
+pub fn session_cookie(res: &TestResponse) -> Option<String> {
+    res.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("halsolots_sid=") && !v.contains("Max-Age=0"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
 }

@@ -1,0 +1,11 @@
+//! The staff workspace under `/lots`. Every page's data comes from a server function that
+//! authorises the caller; the pages only decide what to show for each answer.
+pub mod admin_log;
+pub mod admin_member;
+pub mod admin_settings;
+pub mod admin_staff;
+pub mod change_password;
+pub mod home;
+pub mod login;
+pub mod section;
+pub mod shell;

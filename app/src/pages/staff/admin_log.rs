@@ -1,0 +1,129 @@
+//! `/lots/admin/logg`: the audit log, newest first, filtered by staff member, record, action and
+//! dates. The filter is a GET form, so a filtered view has its own address.
+use super::admin_staff::AdminNav;
+use super::shell::with_section;
+use crate::api::staff::list_audit;
+use crate::components::staff_form::refusal;
+use crate::i18n::{fill, t, use_lang, K};
+use crate::models::audit::{action, AuditFilter};
+use crate::models::staff::Section;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The words for an action code.
+pub fn action_label(code: &str) -> K {
+    match code {
+        action::LOGIN => K::act_login,
+        action::LOGIN_FAILED => K::act_login_failed,
+        action::LOGOUT => K::act_logout,
+        action::PASSWORD_CHANGE => K::act_password_change,
+        action::STAFF_READ => K::act_staff_read,
+        action::STAFF_CREATE => K::act_staff_create,
+        action::STAFF_ROLE => K::act_staff_role,
+        action::STAFF_DEACTIVATE => K::act_staff_deactivate,
+        action::STAFF_ACTIVATE => K::act_staff_activate,
+        action::STAFF_PASSWORD_RESET => K::act_staff_password_reset,
+        action::TEAM_UPDATE => K::act_team_update,
+        action::AUDIT_READ => K::act_audit_read,
+        action::CONTACT_REQUEST_CREATE => K::act_contact_request_create,
+        _ => K::act_other,
+    }
+}
+
+#[component]
+pub fn AdminLogPage() -> impl IntoView {
+    with_section(Section::Admin, || {
+        let query = use_query_map();
+        let lang = use_lang();
+        let filter = move || {
+            let q = query.read();
+            let text = |k: &str| {
+                q.get(k)
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            };
+            AuditFilter {
+                staff: text("vem").and_then(|v| v.parse().ok()),
+                action: text("handelse"),
+                subject: text("post"),
+                from: text("fran"),
+                to: text("till"),
+            }
+        };
+        let page = Resource::new(filter, list_audit);
+        view! {
+            <Title text=t(K::admin_log_title)/>
+            <h1>{t(K::admin_log_title)}</h1>
+            <AdminNav/>
+            <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let f = filter();
+                    match page.await {
+                        Err(e) => refusal(e),
+                        Ok(p) => view! {
+                            <form method="get" action="/lots/admin/logg" class="filters">
+                                <div class="field">
+                                    <label class="label" for="f-vem">{t(K::log_staff)}</label>
+                                    <select class="input" id="f-vem" name="vem">
+                                        <option value="">{t(K::log_any)}</option>
+                                        {p.staff.iter().map(|(id, name)| view! {
+                                            <option value=id.to_string() selected=f.staff == Some(*id)>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label class="label" for="f-handelse">{t(K::log_action)}</label>
+                                    <select class="input" id="f-handelse" name="handelse">
+                                        <option value="">{t(K::log_any)}</option>
+                                        {action::ALL.iter().map(|a| view! {
+                                            <option value=*a selected=f.action.as_deref() == Some(*a)>{t(action_label(a))}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label class="label" for="f-post">{t(K::log_subject)}</label>
+                                    <p class="hint" id="f-post-hint">{t(K::log_subject_hint)}</p>
+                                    <input class="input" id="f-post" name="post" type="text" dir="ltr" aria-describedby="f-post-hint" value=f.subject.clone().unwrap_or_default()/>
+                                </div>
+                                <div class="field">
+                                    <label class="label" for="f-fran">{t(K::log_from)}</label>
+                                    <input class="input" id="f-fran" name="fran" type="date" value=f.from.clone().unwrap_or_default()/>
+                                </div>
+                                <div class="field">
+                                    <label class="label" for="f-till">{t(K::log_to)}</label>
+                                    <input class="input" id="f-till" name="till" type="date" value=f.to.clone().unwrap_or_default()/>
+                                </div>
+                                <button class="button" type="submit">{t(K::log_filter)}</button>
+                            </form>
+                            <p role="status">{fill(lang, K::log_count, &[("shown", &p.rows.len().to_string()), ("total", &p.total.to_string())])}</p>
+                            <table class="table">
+                                <caption class="visually-hidden">{t(K::admin_log_title)}</caption>
+                                <thead><tr>
+                                    <th scope="col">{t(K::log_seq)}</th>
+                                    <th scope="col">{t(K::log_time)}</th>
+                                    <th scope="col">{t(K::log_staff)}</th>
+                                    <th scope="col">{t(K::log_action)}</th>
+                                    <th scope="col">{t(K::log_subject)}</th>
+                                    <th scope="col">{t(K::log_client)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td dir="ltr">{r.seq}</td>
+                                            <td class="nowrap" dir="ltr">{r.at}</td>
+                                            <td>{r.actor.unwrap_or_else(|| "–".into())}</td>
+                                            <td>{t(action_label(&r.action))}</td>
+                                            <td dir="ltr">{r.subject.unwrap_or_default()}</td>
+                                            <td dir="ltr">{r.client.unwrap_or_default()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    })
+}

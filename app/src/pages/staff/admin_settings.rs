@@ -1,0 +1,43 @@
+//! `/lots/admin/installningar`: the team's public contact details and first-contact promise.
+use super::admin_staff::AdminNav;
+use super::shell::with_section;
+use crate::api::staff::get_team_settings;
+use crate::components::staff_form::{refusal, StaffErrors, StaffField};
+use crate::i18n::{t, K};
+use crate::models::staff::{field, Section};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminSettingsPage() -> impl IntoView {
+    with_section(Section::Admin, || {
+        let saved = use_query_map().read_untracked().get("sparat").is_some();
+        let settings = Resource::new(|| (), |_| get_team_settings());
+        view! {
+            <Title text=t(K::admin_settings_title)/>
+            <h1>{t(K::admin_settings_title)}</h1>
+            <AdminNav/>
+            {saved.then(|| view! { <p class="notice" role="status">{t(K::admin_saved)}</p> })}
+            <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Err(e) => refusal(e),
+                        Ok(s) => view! {
+                            <p>{t(K::admin_settings_intro)}</p>
+                            <StaffErrors/>
+                            <form method="post" action="/lots/admin/installningar" novalidate=true class="narrow">
+                                <StaffField name=field::TEAM_NAME label=K::admin_team_name value=s.name/>
+                                <StaffField name=field::MUNICIPALITY label=K::admin_municipality value=s.municipality/>
+                                <StaffField name=field::PHONE label=K::admin_phone kind="tel" value=s.phone/>
+                                <StaffField name=field::EMAIL label=K::admin_team_email kind="email" value=s.email/>
+                                <StaffField name=field::DAYS label=K::admin_days hint=K::admin_days_hint kind="number" value=s.first_contact_days.to_string()/>
+                                <button class="button" type="submit">{t(K::admin_save)}</button>
+                            </form>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    })
+}

@@ -1,0 +1,170 @@
+//! Staff sessions in the database, so every app instance knows them. The cookie carries a random
+//! token; the database holds only its SHA-256, so a copy of the database cannot be used to log in.
+use super::digest::sha256_hex;
+use super::entities::{staff, staff_session as session};
+use super::random::random_bytes;
+use super::settings::AccessSettings;
+use chrono::{DateTime, TimeDelta, Utc};
+use http::HeaderMap;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+
+/// How often `last_seen_at` is written: often enough for the idle timeout, rare enough that
+/// reading a page does not write to the database every time.
+const TOUCH_EVERY: TimeDelta = TimeDelta::seconds(60);
+
+/// The cookie's name. Over HTTPS the `__Host-` prefix makes browsers insist on `Secure`, `Path=/`
+/// and no `Domain`, so no other site or subdomain can plant or read it.
+pub fn cookie_name(access: &AccessSettings) -> &'static str {
+    if access.https {
+        "__Host-halsolots_sid"
+    } else {
+        "halsolots_sid"
+    }
+}
+
+/// `Set-Cookie` for a new session: HttpOnly (scripts cannot read it), SameSite=Lax, Secure over
+/// HTTPS, and gone when the browser closes or the session's absolute lifetime ends.
+pub fn set_cookie(access: &AccessSettings, token: &str) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        cookie_name(access),
+        access.session_max.num_seconds(),
+        if access.https { "; Secure" } else { "" }
+    )
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_cookie(access: &AccessSettings) -> String {
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        cookie_name(access),
+        if access.https { "; Secure" } else { "" }
+    )
+}
+
+/// The session token the browser sent, if it has the right shape.
+pub fn token_from(headers: &HeaderMap, access: &AccessSettings) -> Option<String> {
+    let name = cookie_name(access);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Starts a session for `staff_id` and returns the token for the cookie.
+pub async fn start(
+    conn: &impl ConnectionTrait,
+    staff_id: i64,
+    access: &AccessSettings,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let token: String = random_bytes::<32>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    session::Entity::insert(session::ActiveModel {
+        id_hash: Set(sha256_hex(token.as_bytes())),
+        staff_id: Set(staff_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + access.session_max),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The active staff member behind `token`: the session exists, has been used within the idle
+/// timeout, has not passed its absolute end, and the account is active. Expired sessions are
+/// deleted when met.
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    token: &str,
+    access: &AccessSettings,
+    now: DateTime<Utc>,
+) -> Result<Option<staff::Model>, DbErr> {
+    let id_hash = sha256_hex(token.as_bytes());
+    let Some(s) = session::Entity::find_by_id(id_hash.clone())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if now >= s.expires_at || now - s.last_seen_at >= access.session_idle {
+        session::Entity::delete_by_id(id_hash).exec(conn).await?;
+        return Ok(None);
+    }
+    let Some(member) = staff::Entity::find_by_id(s.staff_id).one(conn).await? else {
+        return Ok(None);
+    };
+    if !member.active {
+        return Ok(None);
+    }
+    if now - s.last_seen_at >= TOUCH_EVERY {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::IdHash.eq(id_hash))
+            .exec(conn)
+            .await?;
+    }
+    Ok(Some(member))
+}
+
+/// Ends the session behind `token` (logout). Returns the staff id it belonged to.
+pub async fn end(conn: &impl ConnectionTrait, token: &str) -> Result<Option<i64>, DbErr> {
+    let id_hash = sha256_hex(token.as_bytes());
+    let Some(s) = session::Entity::find_by_id(id_hash.clone())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    session::Entity::delete_by_id(id_hash).exec(conn).await?;
+    Ok(Some(s.staff_id))
+}
+
+/// Ends every session of a staff member (deactivated, password reset or changed).
+pub async fn end_all(conn: &impl ConnectionTrait, staff_id: i64) -> Result<(), DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::StaffId.eq(staff_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_locked_down() {
+        let mut a = AccessSettings::default();
+        let c = set_cookie(&a, "ab");
+        assert!(c.starts_with("halsolots_sid=ab; Path=/; HttpOnly; SameSite=Lax"));
+        assert!(!c.contains("Secure"));
+        a.https = true;
+        let c = set_cookie(&a, "ab");
+        assert!(c.starts_with("__Host-halsolots_sid=ab;") && c.ends_with("; Secure"));
+        assert!(clear_cookie(&a).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn reads_only_well_formed_tokens() {
+        let a = AccessSettings::default();
+        let token = "a".repeat(64);
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::COOKIE,
+            format!("lang=sv; halsolots_sid={token}").parse().unwrap(),
+        );
+        assert_eq!(token_from(&h, &a), Some(token));
+        h.insert(http::header::COOKIE, "halsolots_sid=xyz".parse().unwrap());
+        assert_eq!(token_from(&h, &a), None);
+    }
+}

@@ -1,0 +1,325 @@
+//! Staff accounts: what admins do on the admin pages and operators do with `halsolots user`.
+//! Every change is audited in its own transaction; every read of the list is audited too (staff
+//! names and e-mail addresses are personal data).
+use super::audit::{self, Event};
+use super::authz::Staff;
+use super::entities::staff;
+use super::password::temporary_password;
+use super::sessions;
+use super::state::AppState;
+use super::time::iso_date;
+use crate::error::AppError;
+use crate::i18n::K;
+use crate::models::audit::action;
+use crate::models::form::FieldErrors;
+use crate::models::staff::{field, NewStaff, Role, StaffRow};
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, SqlErr,
+};
+
+fn row(m: staff::Model) -> Option<StaffRow> {
+    Some(StaffRow {
+        role: Role::parse(&m.role)?,
+        id: m.id,
+        name: m.name,
+        email: m.email,
+        active: m.active,
+        must_change_password: m.must_change_password,
+        created: iso_date(m.created_at),
+    })
+}
+
+async fn audit_by(
+    txn: &DatabaseTransaction,
+    who: &Staff,
+    action: &'static str,
+    subject: Option<i64>,
+    detail: Option<String>,
+) -> Result<(), DbErr> {
+    audit::record(
+        txn,
+        Event {
+            team_id: Some(who.team_id()),
+            actor: Some(who.id()),
+            action,
+            subject: subject.map(|id| ("staff", id.to_string())),
+            client: who.client(),
+            detail,
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The caller's team's accounts, by name.
+pub async fn list(state: &AppState, who: &Staff) -> Result<Vec<StaffRow>, AppError> {
+    let txn = super::db::write_txn(&state.db).await?;
+    audit_by(&txn, who, action::STAFF_READ, None, None).await?;
+    let rows = staff::Entity::find()
+        .filter(staff::Column::TeamId.eq(who.team_id()))
+        .order_by_asc(staff::Column::Name)
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows.into_iter().filter_map(row).collect())
+}
+
+/// One account of the caller's team; another team's is "not found".
+pub async fn get(state: &AppState, who: &Staff, id: i64) -> Result<StaffRow, AppError> {
+    let txn = super::db::write_txn(&state.db).await?;
+    let m = in_team(&txn, who, id).await?;
+    audit_by(&txn, who, action::STAFF_READ, Some(id), None).await?;
+    txn.commit().await?;
+    row(m).ok_or(AppError::Internal)
+}
+
+async fn in_team(
+    conn: &impl ConnectionTrait,
+    who: &Staff,
+    id: i64,
+) -> Result<staff::Model, AppError> {
+    staff::Entity::find_by_id(id)
+        .filter(staff::Column::TeamId.eq(who.team_id()))
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Inserts an account; a taken e-mail address is an error at the field.
+async fn insert(
+    conn: &impl ConnectionTrait,
+    team_id: i64,
+    new: &NewStaff,
+    password_hash: String,
+    must_change_password: bool,
+) -> Result<i64, AppError> {
+    let now = Utc::now();
+    let result = staff::Entity::insert(staff::ActiveModel {
+        team_id: Set(team_id),
+        email: Set(new.email.clone()),
+        name: Set(new.name.clone()),
+        role: Set(new.role.as_str().to_string()),
+        password_hash: Set(password_hash),
+        active: Set(true),
+        must_change_password: Set(must_change_password),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(conn)
+    .await;
+    match result {
+        Ok(r) => Ok(r.last_insert_id),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            let mut errors = FieldErrors::default();
+            errors.add(field::EMAIL, K::err_staff_email_taken);
+            Err(AppError::Invalid(errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An admin adds an account to their team. Returns its id and a temporary password for the admin
+/// to pass on; the person must choose their own at first login.
+pub async fn create(
+    state: &AppState,
+    who: &Staff,
+    new: NewStaff,
+) -> Result<(i64, String), AppError> {
+    let temporary = temporary_password();
+    let hash = state
+        .passwords
+        .hash(temporary.clone())
+        .await
+        .ok_or(AppError::Internal)?;
+    let txn = super::db::write_txn(&state.db).await?;
+    let id = insert(&txn, who.team_id(), &new, hash, true).await?;
+    audit_by(
+        &txn,
+        who,
+        action::STAFF_CREATE,
+        Some(id),
+        Some(new.role.as_str().into()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((id, temporary))
+}
+
+/// The operator adds an account from the command line (`halsolots user add`), with a password
+/// they chose. Audited without an actor: it came from the server's console.
+pub async fn create_from_console(
+    state: &AppState,
+    team_id: i64,
+    new: NewStaff,
+    password: String,
+) -> Result<i64, AppError> {
+    let hash = state
+        .passwords
+        .hash(password)
+        .await
+        .ok_or(AppError::Internal)?;
+    let txn = super::db::write_txn(&state.db).await?;
+    let id = insert(&txn, team_id, &new, hash, false).await?;
+    console_audit(
+        &txn,
+        team_id,
+        action::STAFF_CREATE,
+        id,
+        Some(new.role.as_str().into()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+async fn console_audit(
+    txn: &DatabaseTransaction,
+    team_id: i64,
+    action: &'static str,
+    id: i64,
+    detail: Option<String>,
+) -> Result<(), DbErr> {
+    audit::record(
+        txn,
+        Event {
+            team_id: Some(team_id),
+            action,
+            subject: Some(("staff", id.to_string())),
+            detail: Some(match detail {
+                Some(d) => format!("console: {d}"),
+                None => "console".into(),
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// What an admin can change on an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Role(Role),
+    Deactivate,
+    Activate,
+    /// Returns a temporary password; the person must choose a new one at next login.
+    ResetPassword,
+}
+
+/// Applies `change` to account `id` of the caller's team. Admins cannot lock themselves out
+/// (change their own role or deactivate themselves). Returns a temporary password for a reset.
+pub async fn change(
+    state: &AppState,
+    who: &Staff,
+    id: i64,
+    change: Change,
+) -> Result<Option<String>, AppError> {
+    if id == who.id() && matches!(change, Change::Role(_) | Change::Deactivate) {
+        let mut errors = FieldErrors::default();
+        errors.add(field::FORM, K::err_not_yourself);
+        return Err(AppError::Invalid(errors));
+    }
+    let temporary = match change {
+        Change::ResetPassword => Some(temporary_password()),
+        _ => None,
+    };
+    let hash = match &temporary {
+        Some(t) => Some(
+            state
+                .passwords
+                .hash(t.clone())
+                .await
+                .ok_or(AppError::Internal)?,
+        ),
+        None => None,
+    };
+    let txn = super::db::write_txn(&state.db).await?;
+    in_team(&txn, who, id).await?;
+    let mut m = staff::ActiveModel {
+        id: Set(id),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    let (action, detail) = match change {
+        Change::Role(r) => {
+            m.role = Set(r.as_str().into());
+            (action::STAFF_ROLE, Some(r.as_str().to_string()))
+        }
+        Change::Deactivate => {
+            m.active = Set(false);
+            (action::STAFF_DEACTIVATE, None)
+        }
+        Change::Activate => {
+            m.active = Set(true);
+            (action::STAFF_ACTIVATE, None)
+        }
+        Change::ResetPassword => {
+            m.password_hash = Set(hash.unwrap_or_default());
+            m.must_change_password = Set(true);
+            (action::STAFF_PASSWORD_RESET, None)
+        }
+    };
+    staff::Entity::update(m).exec(&txn).await?;
+    if matches!(
+        change,
+        Change::Deactivate | Change::ResetPassword | Change::Role(_)
+    ) {
+        // A changed role or a lost password must not live on in open sessions.
+        sessions::end_all(&txn, id).await?;
+    }
+    audit_by(&txn, who, action, Some(id), detail).await?;
+    txn.commit().await?;
+    Ok(temporary)
+}
+
+/// The operator's `halsolots user deactivate` / `reset-password`: by e-mail, in any team.
+pub async fn change_from_console(
+    state: &AppState,
+    email: &str,
+    change: Change,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    let email = crate::models::staff::login_email(email).ok_or(AppError::NotFound)?;
+    let m = staff::Entity::find()
+        .filter(staff::Column::Email.eq(email))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hash = match password {
+        Some(p) => Some(state.passwords.hash(p).await.ok_or(AppError::Internal)?),
+        None => None,
+    };
+    let txn = super::db::write_txn(&state.db).await?;
+    let mut row = staff::ActiveModel {
+        id: Set(m.id),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    let action = match change {
+        Change::Deactivate => {
+            row.active = Set(false);
+            action::STAFF_DEACTIVATE
+        }
+        Change::ResetPassword => {
+            row.password_hash = Set(hash.ok_or(AppError::Internal)?);
+            row.must_change_password = Set(false);
+            action::STAFF_PASSWORD_RESET
+        }
+        Change::Activate => {
+            row.active = Set(true);
+            action::STAFF_ACTIVATE
+        }
+        Change::Role(r) => {
+            row.role = Set(r.as_str().into());
+            action::STAFF_ROLE
+        }
+    };
+    staff::Entity::update(row).exec(&txn).await?;
+    sessions::end_all(&txn, m.id).await?;
+    console_audit(&txn, m.team_id, action, m.id, None).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! The staff workspace's form posts: login, logout, password change and the admin pages.
+//!
+//! Each handler authorises first (except login), then answers Post/Redirect/Get (303) on success,
+//! or renders the same page again with what to fix. Passwords are never echoed back.
+use crate::render;
+use app::error::AppError;
+use app::i18n::K;
+use app::models::boot::StaffEcho;
+use app::models::form::{FieldErrors, RawForm};
+use app::models::staff::{field, parse_new_password, parse_new_staff, safe_next, Permission, Role};
+use app::models::team::parse_team_settings;
+use app::ssr::authz;
+use app::ssr::client::ClientIp;
+use app::ssr::sessions;
+use app::ssr::staff_access::{self, ChangeRefused, Login};
+use app::ssr::staff_admin::{self, Change};
+use app::ssr::state::AppState;
+use app::ssr::team_admin;
+use axum::body::to_bytes;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::header::{RETRY_AFTER, SET_COOKIE};
+use http::request::Parts;
+use http::{HeaderValue, StatusCode};
+use leptos::prelude::provide_context;
+
+/// Staff forms are small; anything larger is refused before it is read.
+const BODY_LIMIT: usize = 64 * 1024;
+
+async fn read_form(req: Request) -> (Parts, Option<RawForm>) {
+    let (parts, body) = req.into_parts();
+    let form = to_bytes(body, BODY_LIMIT)
+        .await
+        .ok()
+        .map(|b| RawForm::from_urlencoded(&b));
+    (parts, form)
+}
+
+/// The form without its password fields, for showing the page again.
+fn without_passwords(form: &RawForm) -> RawForm {
+    let secret = [field::PASSWORD, field::CURRENT, field::NEW, field::REPEAT];
+    RawForm(
+        form.0
+            .iter()
+            .filter(|(k, _)| !secret.contains(&k.as_str()))
+            .cloned()
+            .collect(),
+    )
+}
+
+fn errors_at(name: &str, key: K) -> FieldErrors {
+    let mut e = FieldErrors::default();
+    e.add(name, key);
+    e
+}
+
+async fn show(state: AppState, parts: Parts, echo: StaffEcho, status: StatusCode) -> Response {
+    render::page(state, parts, move || provide_context(echo.clone()), status).await
+}
+
+/// A refused or failed request: the page again (it shows the refusal itself) with the status.
+async fn refuse(state: AppState, parts: Parts, e: AppError, form: Option<&RawForm>) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let errors = match e {
+        AppError::Invalid(errors) => errors,
+        AppError::Unauthorized | AppError::Forbidden | AppError::NotFound => FieldErrors::default(),
+        other => errors_at(field::FORM, other.form_message()),
+    };
+    let echo = StaffEcho {
+        values: form.map(without_passwords).unwrap_or_default(),
+        errors,
+        ..Default::default()
+    };
+    show(state, parts, echo, status).await
+}
+
+fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}
+
+fn client(parts: &Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<ClientIp>().map(|c| c.0)
+}
+
+/// `POST /lots/logga-in`.
+pub async fn login(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = read_form(req).await;
+    let Some(form) = form else {
+        return refuse(state, parts, AppError::Request("body".into()), None).await;
+    };
+    let old = sessions::token_from(&parts.headers, &state.settings.access);
+    let outcome = staff_access::login(
+        &state,
+        form.get(field::EMAIL),
+        form.get(field::PASSWORD).to_string(),
+        client(&parts),
+        old,
+    )
+    .await;
+    let echo = |key| StaffEcho {
+        values: without_passwords(&form),
+        errors: errors_at(field::FORM, key),
+        ..Default::default()
+    };
+    match outcome {
+        Ok(Login::Ok { token, .. }) => {
+            let cookie = sessions::set_cookie(&state.settings.access, &token);
+            let to = safe_next(form.get(field::NEXT)).to_string();
+            with_cookie(Redirect::to(&to).into_response(), &cookie)
+        }
+        Ok(Login::Failed) => {
+            show(
+                state,
+                parts,
+                echo(K::login_failed),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
+        }
+        Ok(Login::Locked(wait)) => {
+            let minutes = (wait.num_seconds() + 59) / 60;
+            let mut e = echo(K::login_locked);
+            e.wait_minutes = Some(minutes.max(1));
+            let mut res = show(state, parts, e, StatusCode::TOO_MANY_REQUESTS).await;
+            if let Ok(v) = HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
+                res.headers_mut().insert(RETRY_AFTER, v);
+            }
+            res
+        }
+        Err(e) => refuse(state, parts, e, Some(&form)).await,
+    }
+}
+
+/// `POST /lots/logga-ut`: ends the session and clears the cookie.
+pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, _) = read_form(req).await;
+    let access = &state.settings.access;
+    if let Some(token) = sessions::token_from(&parts.headers, access) {
+        if let Err(e) = staff_access::logout(&state, &token, client(&parts)).await {
+            return refuse(state, parts, e, None).await;
+        }
+    }
+    with_cookie(
+        Redirect::to("/lots/logga-in?utloggad=1").into_response(),
+        &sessions::clear_cookie(access),
+    )
+}
+
+/// `POST /lots/byt-losenord`.
+pub async fn change_password(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = read_form(req).await;
+    let who = match authz::signed_in(&state, &parts).await {
+        Ok(w) => w,
+        Err(e) => return refuse(state, parts, e, None).await,
+    };
+    let Some(form) = form else {
+        return refuse(state, parts, AppError::Request("body".into()), None).await;
+    };
+    let new = match parse_new_password(&form) {
+        Ok(n) => n,
+        Err(errors) => return refuse(state, parts, AppError::Invalid(errors), None).await,
+    };
+    let current = form.get(field::CURRENT).to_string();
+    match staff_access::change_password(&state, &who, current, new).await {
+        Ok(Ok(token)) => with_cookie(
+            Redirect::to("/lots/byt-losenord?sparat=1").into_response(),
+            &sessions::set_cookie(&state.settings.access, &token),
+        ),
+        Ok(Err(ChangeRefused::WrongCurrent)) => {
+            let e = AppError::Invalid(errors_at(field::CURRENT, K::err_current_wrong));
+            refuse(state, parts, e, None).await
+        }
+        Ok(Err(ChangeRefused::SameAsBefore)) => {
+            let e = AppError::Invalid(errors_at(field::NEW, K::err_password_same));
+            refuse(state, parts, e, None).await
+        }
+        Err(e) => refuse(state, parts, e, None).await,
+    }
+}
+
+/// `POST /lots/admin`: adds an account and shows its temporary password once.
+pub async fn add_staff(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = read_form(req).await;
+    let who = match authz::require(&state, &parts, Permission::ManageStaff).await {
+        Ok(w) => w,
+        Err(e) => return refuse(state, parts, e, None).await,
+    };
+    let form = form.unwrap_or_default();
+    let result = match parse_new_staff(&form) {
+        Ok(new) => staff_admin::create(&state, &who, new).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok((_, temporary)) => {
+            let echo = StaffEcho {
+                secret: Some(temporary),
+                ..Default::default()
+            };
+            show(state, parts, echo, StatusCode::CREATED).await
+        }
+        Err(e) => refuse(state, parts, e, Some(&form)).await,
+    }
+}
+
+/// `POST /lots/admin/personal/{id}`: role, deactivate/activate or password reset.
+pub async fn change_staff(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = read_form(req).await;
+    let who = match authz::require(&state, &parts, Permission::ManageStaff).await {
+        Ok(w) => w,
+        Err(e) => return refuse(state, parts, e, None).await,
+    };
+    let id = parts
+        .uri
+        .path()
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse::<i64>().ok());
+    let form = form.unwrap_or_default();
+    let change = match form.get(field::ACTION) {
+        "role" => Role::parse(form.get(field::ROLE))
+            .map(Change::Role)
+            .ok_or_else(|| AppError::Invalid(errors_at(field::ROLE, K::err_role))),
+        "deactivate" => Ok(Change::Deactivate),
+        "activate" => Ok(Change::Activate),
+        "reset" => Ok(Change::ResetPassword),
+        _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),
+    };
+    let result = match (id, change) {
+        (None, _) => Err(AppError::NotFound),
+        (_, Err(e)) => Err(e),
+        (Some(id), Ok(c)) => staff_admin::change(&state, &who, id, c).await,
+    };
+    match result {
+        Ok(Some(temporary)) => {
+            let echo = StaffEcho {
+                secret: Some(temporary),
+                ..Default::default()
+            };
+            show(state, parts, echo, StatusCode::OK).await
+        }
+        Ok(None) => Redirect::to(&format!("{}?sparat=1", parts.uri.path())).into_response(),
+        Err(e) => refuse(state, parts, e, Some(&form)).await,
+    }
+}
+
+/// `POST /lots/admin/installningar`.
+pub async fn save_settings(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = read_form(req).await;
+    let who = match authz::require(&state, &parts, Permission::ManageTeam).await {
+        Ok(w) => w,
+        Err(e) => return refuse(state, parts, e, None).await,
+    };
+    let form = form.unwrap_or_default();
+    let result = match parse_team_settings(&form) {
+        Ok(u) => team_admin::update(&state, &who, u).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => Redirect::to("/lots/admin/installningar?sparat=1").into_response(),
+        Err(e) => refuse(state, parts, e, Some(&form)).await,
+    }
+}
