@@ -7,6 +7,7 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const bin = process.env.HALSOLOTS_BIN ?? path.resolve(__dirname, '../target/debug/halsolots');
 export const dbFile = process.env.E2E_DB ?? path.join(os.tmpdir(), `halsolots-e2e-${process.pid}.db`);
 process.env.E2E_DB = dbFile;
+process.env.E2E_BIN = bin;
 
 const chromium = {
   executablePath: '/usr/bin/chromium',
@@ -16,6 +17,7 @@ const chromium = {
   ],
 };
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+const desktop = { viewport: { width: 1280, height: 800 } };
 
 export default defineConfig({
   testDir: './tests',
@@ -33,8 +35,11 @@ export default defineConfig({
     timezoneId: 'Europe/Stockholm',
   },
   projects: [
-    { name: 'phone-hydrated', use: { ...phone, javaScriptEnabled: true } },
-    { name: 'phone-no-js', use: { ...phone, javaScriptEnabled: false } },
+    // The public pages on a phone, with the app's wasm and without JavaScript at all.
+    { name: 'phone-hydrated', testIgnore: /staff/, use: { ...phone, javaScriptEnabled: true } },
+    { name: 'phone-no-js', testIgnore: /staff|hydrated-only/, use: { ...phone, javaScriptEnabled: false } },
+    // The staff workspace is used at a desk.
+    { name: 'staff-desktop', testMatch: /staff/, use: { ...desktop, javaScriptEnabled: true } },
   ],
   webServer: {
     command: `rm -f "${dbFile}"* && "${bin}" serve`,

@@ -1,61 +1,9 @@
-import { Page } from '@playwright/test';
+import { forms } from './form-data';
 import { test, expect, open, hydrated, expectAccessible, storedWithName, uniqueName } from './fixtures';
 
 // Without JavaScript a refused submit comes back as the same page with status 422, which the
 // browser logs as a failed load; that is the expected answer here.
 test.use({ expectedStatusUrl: /\/(kontakt|kontakt\/for-nagon-annan|remiss)$/ });
-
-type Form = {
-  path: string;
-  submit: string;
-  fill: (page: Page, name: string) => Promise<void>;
-  emptyErrors: string[];
-};
-
-const forms: Form[] = [
-  {
-    path: '/kontakt',
-    submit: 'Be hälsolotsen kontakta mig',
-    emptyErrors: ['Skriv ditt namn.', 'Skriv ett telefonnummer eller en e-postadress', 'Kryssa i rutan om du vill att vi sparar'],
-    fill: async (page, name) => {
-      await page.getByLabel('Ditt namn').fill(name);
-      await page.getByLabel('Telefonnummer').fill('070-123 45 67');
-      await page.getByLabel('Förmiddag').check();
-      await page.getByLabel('Kultur, musik och läsning').check();
-      await page.getByLabel('Vad vill du ha hjälp med?').fill('Jag vill träffa fler människor.');
-      await page.getByLabel('Jag vill att hälsolotsen sparar mina uppgifter').check();
-    },
-  },
-  {
-    path: '/kontakt/for-nagon-annan',
-    submit: 'Skicka till hälsolotsen',
-    emptyErrors: ['Skriv ditt namn.', 'Skriv personens namn.', 'Välj vad du har för relation', 'Svara ja eller nej.'],
-    fill: async (page, name) => {
-      await page.getByLabel('Ditt namn').fill('Eva');
-      await page.getByLabel('Din e-postadress').fill('eva@exempel.se');
-      await page.getByLabel('Vän', { exact: true }).check();
-      await page.getByLabel('Personens namn').fill(name);
-      await page.getByLabel('Personens telefonnummer').fill('0491-123 45');
-      await page.getByRole('group', { name: 'Vet personen om' }).getByLabel('Ja').check();
-      await page.getByLabel('Jag vill att hälsolotsen sparar mina och personens uppgifter').check();
-    },
-  },
-  {
-    path: '/remiss',
-    submit: 'Skicka remissen',
-    emptyErrors: ['Skriv ditt namn.', 'Skriv var du arbetar.', 'Välj minst ett skäl.', 'Personen behöver ha sagt ja'],
-    fill: async (page, name) => {
-      await page.getByLabel('Ditt namn').fill('Karin Ek');
-      await page.getByLabel('Arbetsplats').fill('Högsby vårdcentral');
-      await page.getByLabel('Ditt telefonnummer').fill('010-356 51 25');
-      await page.getByLabel('Personens namn').fill(name);
-      await page.getByLabel('Personens telefonnummer').fill('070-111 22 33');
-      await page.getByLabel('Ofrivillig ensamhet').check();
-      await page.getByLabel('Personen har sagt ja till att hälsolotsen kontaktar hen.').check();
-      await page.getByRole('group', { name: 'Har personen sagt ja till att du får veta' }).getByLabel('Nej').check();
-    },
-  },
-];
 
 for (const form of forms) {
   test(`${form.path}: an empty submit shows what to fix and stores nothing`, async ({ page }, testInfo) => {
@@ -146,28 +94,6 @@ test('/kontakt/for-nagon-annan: without the person\'s agreement nothing is store
   await page.getByRole('button', { name: 'Skicka till hälsolotsen' }).click();
   await expect(page.locator('.error-summary')).toContainText('Prata med personen först');
   expect(storedWithName(name)).toBe(0);
-});
-
-test('hydrated: a field is checked as the person types', async ({ page }, testInfo) => {
-  test.skip(!hydrated(testInfo), 'needs JavaScript');
-  await open(page, '/kontakt', true);
-  await page.getByLabel('Telefonnummer').pressSequentially('070');
-  // Shown once typing pauses, without sending anything.
-  await expect(page.getByText('Fel: Skriv ett telefonnummer med siffror')).toBeVisible();
-  await page.getByLabel('Telefonnummer').fill('070-123 45 67');
-  await expect(page.getByText('Fel: Skriv ett telefonnummer med siffror')).toHaveCount(0);
-  // Nothing was sent to the server for this.
-  await expect(page.locator('.error-summary')).toBeHidden();
-});
-
-test('hydrated: a double click sends one request', async ({ page }, testInfo) => {
-  test.skip(!hydrated(testInfo), 'needs JavaScript');
-  await open(page, '/kontakt', true);
-  const name = uniqueName('Bo');
-  await forms[0].fill(page, name);
-  await page.getByRole('button', { name: 'Be hälsolotsen kontakta mig' }).dblclick();
-  await expect(page).toHaveURL(/\/kvitto\//);
-  expect(storedWithName(name)).toBe(1);
 });
 
 test('a form in English and in Arabic', async ({ page }, testInfo) => {

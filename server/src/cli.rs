@@ -131,7 +131,10 @@ pub fn with_addr(mut config: Config, addr: Option<String>) -> Result<Config, Str
 
 /// The password for `user add`/`reset-password`: `HALSOLOTS_PASSWORD`, else one line of stdin.
 pub fn read_password() -> Result<String, String> {
-    if let Ok(p) = std::env::var("HALSOLOTS_PASSWORD") {
+    if let Some(p) = std::env::var("HALSOLOTS_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
         return Ok(p);
     }
     use std::io::IsTerminal;

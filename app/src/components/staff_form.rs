@@ -10,10 +10,14 @@ use crate::status::set_status;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The echo of the last post, if the page is shown again after one.
+/// The echo of the last post, if this page is the one shown again after it.
 pub fn use_echo() -> StaffEcho {
+    let here = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
     use_context::<Boot>()
         .and_then(|b| b.staff_echo)
+        .filter(|e| e.path == here)
         .unwrap_or_default()
 }
 

@@ -23,6 +23,8 @@ pub struct Boot {
 /// one-time secret to show, such as a temporary password the admin must pass on.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StaffEcho {
+    /// The page it belongs to: after the browser moves on to another page it no longer applies.
+    pub path: String,
     pub values: RawForm,
     pub errors: FieldErrors,
     pub secret: Option<String>,

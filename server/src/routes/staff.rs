@@ -54,7 +54,8 @@ fn errors_at(name: &str, key: K) -> FieldErrors {
     e
 }
 
-async fn show(state: AppState, parts: Parts, echo: StaffEcho, status: StatusCode) -> Response {
+async fn show(state: AppState, parts: Parts, mut echo: StaffEcho, status: StatusCode) -> Response {
+    echo.path = parts.uri.path().to_string();
     render::page(state, parts, move || provide_context(echo.clone()), status).await
 }
 

@@ -1,33 +1,25 @@
 //! `/lots`: the workspace's start, with the parts the member's role opens.
-use super::shell::MeResource;
 use crate::i18n::{fill, t, use_lang, K};
-use crate::models::staff::Section;
+use crate::models::staff::{Me, Section};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
 pub fn StaffHome() -> impl IntoView {
-    let MeResource(resource) = expect_context::<MeResource>();
     let lang = use_lang();
-    view! {
-        <Title text=t(K::staff_home_title)/>
-        <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
-            {move || Suspend::new(async move {
-                resource.await.ok().map(|m| {
-                    view! {
-                        <h1>{fill(lang, K::staff_welcome, &[("name", &m.name)])}</h1>
-                        <p>{t(K::staff_home_intro)}</p>
-                        <ul class="card-list">
-                            {Section::ALL
-                                .into_iter()
-                                .filter(|s| m.role.can(s.permission()))
-                                .map(|s| view! { <li><A href=s.path()>{t(s.label())}</A></li> })
-                                .collect_view()}
-                        </ul>
-                    }
-                })
-            })}
-        </Suspense>
-    }
+    use_context::<Me>().map(|m| {
+        view! {
+            <Title text=t(K::staff_home_title)/>
+            <h1>{fill(lang, K::staff_welcome, &[("name", &m.name)])}</h1>
+            <p>{t(K::staff_home_intro)}</p>
+            <ul class="card-list">
+                {Section::ALL
+                    .into_iter()
+                    .filter(|s| m.role.can(s.permission()))
+                    .map(|s| view! { <li><A href=s.path()>{t(s.label())}</A></li> })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }

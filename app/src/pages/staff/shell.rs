@@ -13,26 +13,25 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
-/// The signed-in staff member, loaded once by the shell and shared with its pages.
-#[derive(Clone, Copy)]
-pub struct MeResource(pub Resource<Result<Me, AppError>>);
-
 #[component]
 pub fn StaffShell() -> impl IntoView {
     let resource = Resource::new(|| (), |_| current_staff());
-    provide_context(MeResource(resource));
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
             {move || Suspend::new(async move {
                 match resource.await {
                     Ok(m) if m.must_change_password => view! { <ChangePasswordForm forced=true/> }.into_any(),
-                    Ok(m) => view! {
-                        <div class="workspace">
-                            <StaffNav me=m/>
-                            <div class="workspace-main"><Outlet/></div>
-                        </div>
-                    }.into_any(),
+                    Ok(m) => {
+                        // The pages inside read who is signed in from here (loaded once).
+                        provide_context(m.clone());
+                        view! {
+                            <div class="workspace">
+                                <StaffNav me=m/>
+                                <div class="workspace-main"><Outlet/></div>
+                            </div>
+                        }.into_any()
+                    }
                     Err(AppError::Unauthorized) => {
                         set_status(401);
                         view! { <LoginForm next=location.pathname.get_untracked()/> }.into_any()
@@ -71,27 +70,11 @@ fn StaffNav(me: Me) -> impl IntoView {
 
 /// For a page inside the shell: shows `page` when the signed-in member's role has the section's
 /// permission, else "not allowed" (403). The page's own server functions check again.
-pub fn with_section<V: IntoView + 'static>(
-    section: Section,
-    page: impl Fn() -> V + Send + Sync + Clone + 'static,
-) -> impl IntoView {
-    let MeResource(resource) = expect_context::<MeResource>();
-    view! {
-        <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
-            {
-                let page = page.clone();
-                move || {
-                    let page = page.clone();
-                    Suspend::new(async move {
-                        match resource.await {
-                            Ok(m) if m.role.can(section.permission()) => page().into_any(),
-                            Ok(_) => refusal(AppError::Forbidden),
-                            // The shell already shows what to do.
-                            Err(_) => ().into_any(),
-                        }
-                    })
-                }
-            }
-        </Suspense>
+pub fn with_section<V: IntoView + 'static>(section: Section, page: impl FnOnce() -> V) -> AnyView {
+    match use_context::<Me>() {
+        Some(m) if m.role.can(section.permission()) => page().into_any(),
+        Some(_) => refusal(AppError::Forbidden),
+        // Only inside the shell, which shows the login form instead.
+        None => ().into_any(),
     }
 }

@@ -1,0 +1,108 @@
+// The staff workspace at a desk: the first admin comes from the command line, adds a navigator,
+// and the navigator logs in, changes the temporary password and logs out. axe checks every page.
+import { execFileSync } from 'node:child_process';
+import { Page } from '@playwright/test';
+import { test, expect, open, expectAccessible } from './fixtures';
+
+// A refused login (401) or page (403) is logged by the browser as a failed load.
+test.use({ expectedStatusUrl: /\/lots(\/[a-z/-]*)?$/ });
+test.describe.configure({ mode: 'serial' });
+
+const adminEmail = `admin-${Date.now()}@e2e.se`;
+const adminPassword = 'ett långt lösenord för admin';
+const navigatorEmail = `lots-${Date.now()}@e2e.se`;
+
+/** `halsolots user add`, as an operator runs it: the password on standard input. */
+function addAdmin() {
+  execFileSync(process.env.E2E_BIN as string, ['user', 'add', '--email', adminEmail, '--name', 'Alva Admin', '--role', 'admin'], {
+    input: `${adminPassword}\n`,
+    env: { ...process.env, DATABASE_URL: `sqlite://${process.env.E2E_DB}?mode=rwc` },
+  });
+}
+
+async function logIn(page: Page, email: string, password: string) {
+  await page.getByLabel('E-postadress').fill(email);
+  await page.getByLabel('Lösenord', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+}
+
+test('no way in until the console adds an admin, who adds a navigator who logs in and out', async ({ page }) => {
+  await open(page, '/lots/logga-in', true);
+  await expectAccessible(page, true);
+  await logIn(page, adminEmail, adminPassword);
+  await expect(page.getByText('Fel e-postadress eller lösenord')).toBeVisible();
+
+  addAdmin();
+  await logIn(page, adminEmail, adminPassword);
+  await expect(page.getByRole('heading', { name: 'Välkommen, Alva Admin' })).toBeVisible();
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  const nav = page.getByRole('navigation', { name: 'Arbetsyta' });
+  await expect(nav.getByRole('link', { name: 'Admin' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Inkorg' })).toHaveCount(0);
+  await expectAccessible(page, true);
+
+  // Admin: staff list, add a navigator, read the temporary password.
+  await nav.getByRole('link', { name: 'Admin', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Personal', level: 1 })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Admin', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expectAccessible(page, true);
+  await page.getByLabel('Namn').fill('Nora Lots');
+  await page.getByLabel('E-postadress').fill(navigatorEmail);
+  await page.getByLabel('Roll').selectOption('navigator');
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  await expect(page.getByRole('heading', { name: 'Tillfälligt lösenord' })).toBeVisible();
+  const temporary = (await page.locator('.secret code').textContent())!.trim();
+  expect(temporary).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+  await expect(page.getByRole('cell', { name: navigatorEmail })).toBeVisible();
+  await expectAccessible(page, true);
+
+  // One account's page, the settings and the log.
+  await page.getByRole('link', { name: 'Nora Lots' }).click();
+  await expect(page.getByRole('heading', { name: 'Nora Lots', level: 1 })).toBeVisible();
+  await expectAccessible(page, true);
+  await page.getByRole('link', { name: 'Inställningar' }).click();
+  await expect(page.getByLabel('Första kontakt inom (arbetsdagar)')).toHaveValue(/\d+/);
+  await expectAccessible(page, true);
+  await page.getByRole('link', { name: 'Logg' }).click();
+  await expect(page.getByRole('cell', { name: 'Lade till personal' }).first()).toBeVisible();
+  await page.getByLabel('Händelse').selectOption('login');
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await expect(page).toHaveURL(/handelse=login/);
+  await expect(page.getByRole('cell', { name: 'Lade till personal' })).toHaveCount(0);
+  await expect(page.getByRole('cell', { name: 'Loggade in' }).first()).toBeVisible();
+  await expectAccessible(page, true);
+
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page.getByText('Du är utloggad.')).toBeVisible();
+
+  // The navigator: temporary password, then their own.
+  await logIn(page, navigatorEmail, temporary);
+  await expect(page.getByRole('heading', { name: 'Byt lösenord' })).toBeVisible();
+  await expectAccessible(page, true);
+  await page.getByLabel('Nuvarande lösenord').fill(temporary);
+  await page.getByLabel('Nytt lösenord').fill('navigatorns egna lösenord');
+  await page.getByLabel('Skriv det nya lösenordet igen').fill('navigatorns egna lösenord');
+  await page.getByRole('button', { name: 'Spara nytt lösenord' }).click();
+  await expect(page.getByText('Ditt nya lösenord är sparat.')).toBeVisible();
+  const navNav = page.getByRole('navigation', { name: 'Arbetsyta' });
+  await expect(navNav.getByRole('link', { name: 'Inkorg' })).toBeVisible();
+  await expect(navNav.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+  await navNav.getByRole('link', { name: 'Inkorg' }).click();
+  await expect(page.getByRole('heading', { name: 'Inkorg' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page.getByText('Du är utloggad.')).toBeVisible();
+  const res = await page.goto('/lots/inkorg');
+  expect(res?.status()).toBe(401);
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+});
+
+test('a navigator is refused the admin pages', async ({ page }) => {
+  await open(page, '/lots/logga-in', true);
+  await logIn(page, navigatorEmail, 'navigatorns egna lösenord');
+  await expect(page.getByRole('heading', { name: 'Välkommen, Nora Lots' })).toBeVisible();
+  const res = await page.goto('/lots/admin');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'Du har inte behörighet' })).toBeVisible();
+  await expectAccessible(page, true);
+});
