@@ -113,6 +113,31 @@ mod tests {
         );
     }
 
+    /// A translation that drops or renames a `{placeholder}` would show a raw brace to the reader.
+    #[test]
+    fn every_language_has_the_same_placeholders() {
+        fn names(text: &str) -> Vec<&str> {
+            let mut v: Vec<&str> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+                .collect();
+            v.sort_unstable();
+            v
+        }
+        let reference = Lang::Sv.table();
+        for lang in Lang::ALL {
+            for (i, text) in lang.table().iter().enumerate() {
+                assert_eq!(
+                    names(text),
+                    names(reference[i]),
+                    "{} text {i}: {text}",
+                    lang.code()
+                );
+            }
+        }
+    }
+
     #[test]
     fn long_date_in_swedish() {
         assert_eq!(long_date(Lang::Sv, 2024, 10, 7), "7 oktober 2024");

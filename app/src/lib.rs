@@ -30,7 +30,8 @@ use pages::public::{
 use pages::staff::{
     admin_log::AdminLogPage, admin_member::AdminMemberPage, admin_settings::AdminSettingsPage,
     admin_staff::AdminStaffPage, change_password::ChangePasswordPage, home::StaffHome,
-    login::LoginPage, section::SectionPage, shell::StaffShell,
+    login::LoginPage, login_code::LoginCodePage, section::SectionPage, shell::StaffShell,
+    two_factor::TwoFactorPage,
 };
 
 /// The application: language and boot data, then the routes.
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                     // The staff workspace. Async: a page is sent once its data is read (and the
                     // caller checked), so status codes are right and it works without the wasm.
                     <Route path=path!("lots/logga-in") view=LoginPage/>
+                    <Route path=path!("lots/logga-in/kod") view=LoginCodePage/>
                     <ParentRoute path=path!("lots") view=StaffShell ssr=SsrMode::Async>
                         <Route path=path!("") view=StaffHome ssr=SsrMode::Async/>
                         <Route path=path!("inkorg") view=|| view! { <SectionPage section=Section::Inbox/> } ssr=SsrMode::Async/>
@@ -74,6 +76,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("aktiviteter") view=|| view! { <SectionPage section=Section::Activities/> } ssr=SsrMode::Async/>
                         <Route path=path!("rapporter") view=|| view! { <SectionPage section=Section::Reports/> } ssr=SsrMode::Async/>
                         <Route path=path!("byt-losenord") view=ChangePasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("tvastegs") view=TwoFactorPage ssr=SsrMode::Async/>
                         <Route path=path!("admin") view=AdminStaffPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/personal/:id") view=AdminMemberPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/installningar") view=AdminSettingsPage ssr=SsrMode::Async/>

@@ -10,3 +10,4 @@ pub mod receipt;
 pub mod staff;
 pub mod team;
 pub mod text;
+pub mod two_factor;

@@ -21,3 +21,5 @@ pub mod state;
 pub mod submission_queue;
 pub mod team_admin;
 pub mod time;
+pub mod totp;
+pub mod two_factor;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_teams;
 mod m20261123_000002_create_contact_requests;
 mod m20261123_000003_create_staff_access;
+mod m20261123_000004_add_two_factor;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_teams::Migration),
             Box::new(m20261123_000002_create_contact_requests::Migration),
             Box::new(m20261123_000003_create_staff_access::Migration),
+            Box::new(m20261123_000004_add_two_factor::Migration),
         ]
     }
 }

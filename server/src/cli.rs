@@ -26,6 +26,10 @@ pub enum Command {
     UserResetPassword {
         email: String,
     },
+    /// Remove an account's second factor (a lost phone) and end its sessions.
+    UserResetTwoFactor {
+        email: String,
+    },
     /// Check the audit log's hash chain.
     AuditVerify,
     Help,
@@ -43,6 +47,8 @@ Commands:
   user deactivate --email E  stop an account from logging in (ends its sessions)
   user reset-password --email E
                              set a new password for an account
+  user reset-two-factor --email E
+                             remove an account's two-factor login (a lost phone)
   audit verify               check that the audit log has not been altered
   help                       show this text
 
@@ -106,7 +112,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Some("reset-password") => Ok(Command::UserResetPassword {
                 email: need(&options(it, &["--email"])?, "--email")?,
             }),
-            _ => Err("user needs add, deactivate or reset-password".into()),
+            Some("reset-two-factor") => Ok(Command::UserResetTwoFactor {
+                email: need(&options(it, &["--email"])?, "--email")?,
+            }),
+            _ => Err("user needs add, deactivate, reset-password or reset-two-factor".into()),
         },
         Some("audit") => match it.next() {
             Some("verify") => Ok(Command::AuditVerify),

@@ -108,6 +108,14 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             println!("New password set for {email}; its sessions have ended.");
             Ok(())
         }
+        Command::UserResetTwoFactor { email } => {
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            staff_admin::change_from_console(&state, &email, Change::ResetTwoFactor, None)
+                .await
+                .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            println!("Two-factor login removed for {email}; its sessions have ended.");
+            Ok(())
+        }
         Command::AuditVerify => {
             let state = startup::build_state(config.settings, config.leptos).await?;
             match audit::verify(&state.db).await? {

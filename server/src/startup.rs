@@ -86,6 +86,8 @@ pub fn router(state: AppState) -> Router {
 pub fn staff_posts() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/lots/logga-in", post(staff::login)),
+        ("/lots/logga-in/kod", post(staff::login_code)),
+        ("/lots/tvastegs", post(staff::two_factor)),
         ("/lots/logga-ut", post(staff::logout)),
         ("/lots/byt-losenord", post(staff::change_password)),
         ("/lots/admin", post(staff::add_staff)),

@@ -19,3 +19,5 @@ mod forms;
 mod ops;
 #[path = "http/staff.rs"]
 mod staff;
+#[path = "http/two_factor.rs"]
+mod two_factor;

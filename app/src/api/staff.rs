@@ -25,6 +25,7 @@ pub async fn current_staff() -> Result<Me, AppError> {
                 role: who.role(),
                 team_name,
                 must_change_password: who.must_change_password(),
+                needs_two_factor: who.needs_two_factor(),
             })
         }
         .await,
@@ -82,6 +83,19 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
         async {
             let (state, who) = authz::require_here(Permission::ReadAudit).await?;
             audit_view::list(&state, &who, filter).await
+        }
+        .await,
+    )
+}
+
+/// The caller's own two-factor login: on or off, and while off a secret to enrol.
+#[server(endpoint = "staff/two-factor")]
+pub async fn two_factor_status() -> Result<crate::models::two_factor::TwoFactorView, AppError> {
+    use crate::ssr::{authz, two_factor};
+    crate::status::with_status(
+        async {
+            let (state, who) = authz::signed_in_here().await?;
+            two_factor::status(&state, &who).await
         }
         .await,
     )

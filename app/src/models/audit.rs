@@ -51,8 +51,11 @@ pub mod action {
     pub const TEAM_UPDATE: &str = "team.update";
     pub const AUDIT_READ: &str = "audit.read";
     pub const CONTACT_REQUEST_CREATE: &str = "contact_request.create";
+    pub const TWO_FACTOR_ENABLE: &str = "two_factor.enable";
+    pub const TWO_FACTOR_DISABLE: &str = "two_factor.disable";
+    pub const STAFF_TWO_FACTOR_RESET: &str = "staff.two_factor_reset";
 
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 16] = [
         LOGIN,
         LOGIN_FAILED,
         LOGOUT,
@@ -66,6 +69,9 @@ pub mod action {
         TEAM_UPDATE,
         AUDIT_READ,
         CONTACT_REQUEST_CREATE,
+        TWO_FACTOR_ENABLE,
+        TWO_FACTOR_DISABLE,
+        STAFF_TWO_FACTOR_RESET,
     ];
 }
 

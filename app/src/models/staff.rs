@@ -118,6 +118,8 @@ pub struct Me {
     pub role: Role,
     pub team_name: String,
     pub must_change_password: bool,
+    /// The team requires two-factor login and it is not set up yet.
+    pub needs_two_factor: bool,
 }
 
 /// A staff account in the admin's lists.
@@ -129,6 +131,7 @@ pub struct StaffRow {
     pub role: Role,
     pub active: bool,
     pub must_change_password: bool,
+    pub two_factor: bool,
     /// `2026-11-23`
     pub created: String,
 }
@@ -149,6 +152,7 @@ pub mod field {
     pub const MUNICIPALITY: &str = "municipality";
     pub const PHONE: &str = "phone";
     pub const DAYS: &str = "first_contact_days";
+    pub const REQUIRE_TWO_FACTOR: &str = "require_two_factor";
 }
 
 /// A new account as the admin typed it, checked.

@@ -15,6 +15,8 @@ pub struct TeamSettingsView {
     pub phone: String,
     pub email: String,
     pub first_contact_days: u8,
+    /// Every staff member must log in with a code from an authenticator app too.
+    pub require_two_factor: bool,
 }
 
 /// Checked settings, ready to store.
@@ -25,6 +27,7 @@ pub struct TeamUpdate {
     pub phone: Phone,
     pub email: Email,
     pub first_contact_days: u8,
+    pub require_two_factor: bool,
 }
 
 /// The promise may be 1 to 30 working days.
@@ -66,6 +69,7 @@ pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
                 phone,
                 email,
                 first_contact_days,
+                require_two_factor: form.get(field::REQUIRE_TWO_FACTOR) == "yes",
             })
         }
         _ => Err(errors),

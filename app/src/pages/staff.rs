@@ -7,5 +7,7 @@ pub mod admin_staff;
 pub mod change_password;
 pub mod home;
 pub mod login;
+pub mod login_code;
 pub mod section;
 pub mod shell;
+pub mod two_factor;

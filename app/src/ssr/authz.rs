@@ -4,11 +4,13 @@
 //! Only this module can build one (its fields are private), and every service that touches
 //! personal data takes it, so forgetting the check does not compile.
 use super::client::ClientIp;
+use super::entities::team;
 use super::sessions;
 use super::state::AppState;
 use crate::error::AppError;
 use crate::models::staff::{Permission, Role};
 use http::request::Parts;
+use sea_orm::EntityTrait;
 use std::net::IpAddr;
 
 /// A signed-in staff member, checked for one permission (or only for being signed in).
@@ -19,6 +21,8 @@ pub struct Staff {
     role: Role,
     name: String,
     must_change_password: bool,
+    /// The team requires two-factor login and this member has not set it up yet.
+    needs_two_factor: bool,
     client: Option<IpAddr>,
 }
 
@@ -39,6 +43,9 @@ impl Staff {
     pub fn must_change_password(&self) -> bool {
         self.must_change_password
     }
+    pub fn needs_two_factor(&self) -> bool {
+        self.needs_two_factor
+    }
     /// The address the request came from, for the audit log.
     pub fn client(&self) -> Option<IpAddr> {
         self.client
@@ -51,10 +58,15 @@ pub async fn identify(state: &AppState, parts: &Parts) -> Result<Option<Staff>, 
     let Some(token) = sessions::token_from(&parts.headers, access) else {
         return Ok(None);
     };
-    let member = sessions::find(&state.db, &token, access, chrono::Utc::now()).await?;
-    let Some(m) = member else {
+    let found = sessions::find(&state.db, &token, access, chrono::Utc::now()).await?;
+    // A session still waiting for its second factor is no one yet.
+    let Some(m) = found.filter(|f| !f.second_factor_pending).map(|f| f.staff) else {
         return Ok(None);
     };
+    let required = team::Entity::find_by_id(m.team_id)
+        .one(&state.db)
+        .await?
+        .is_some_and(|t| t.require_two_factor);
     let Some(role) = Role::parse(&m.role) else {
         tracing::error!(staff = m.id, "staff row with an unknown role");
         return Err(AppError::Forbidden);
@@ -65,25 +77,26 @@ pub async fn identify(state: &AppState, parts: &Parts) -> Result<Option<Staff>, 
         role,
         name: m.name,
         must_change_password: m.must_change_password,
+        needs_two_factor: required && m.totp_secret.is_none(),
         client: parts.extensions.get::<ClientIp>().map(|c| c.0),
     }))
 }
 
-/// Any signed-in staff member, even one who must change their password first (for the shell,
-/// logout and the change itself). Anonymous → 401.
+/// Any signed-in staff member, even one who must change their password or set up two-factor
+/// login first (for the shell, logout and those steps). Anonymous → 401.
 pub async fn signed_in(state: &AppState, parts: &Parts) -> Result<Staff, AppError> {
     identify(state, parts).await?.ok_or(AppError::Unauthorized)
 }
 
-/// A signed-in staff member whose role has `permission`. Anonymous → 401; wrong role, or a
-/// temporary password not yet changed → 403.
+/// A signed-in staff member whose role has `permission`. Anonymous → 401; wrong role, a
+/// temporary password not yet changed, or required two-factor not yet set up → 403.
 pub async fn require(
     state: &AppState,
     parts: &Parts,
     permission: Permission,
 ) -> Result<Staff, AppError> {
     let staff = signed_in(state, parts).await?;
-    if staff.must_change_password || !staff.role.can(permission) {
+    if staff.must_change_password || staff.needs_two_factor || !staff.role.can(permission) {
         return Err(AppError::Forbidden);
     }
     Ok(staff)

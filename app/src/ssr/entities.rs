@@ -3,6 +3,7 @@ pub mod audit_head;
 pub mod audit_log;
 pub mod contact_request;
 pub mod login_throttle;
+pub mod recovery_code;
 pub mod staff;
 pub mod staff_session;
 pub mod team;

@@ -57,12 +57,14 @@ pub fn token_from(headers: &HeaderMap, access: &AccessSettings) -> Option<String
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Starts a session for `staff_id` and returns the token for the cookie.
+/// Starts a session for `staff_id` and returns the token for the cookie. A session with
+/// `second_factor_pending` gives no access until the code step completes it.
 pub async fn start(
     conn: &impl ConnectionTrait,
     staff_id: i64,
     access: &AccessSettings,
     now: DateTime<Utc>,
+    second_factor_pending: bool,
 ) -> Result<String, DbErr> {
     let token: String = random_bytes::<32>()
         .iter()
@@ -74,10 +76,18 @@ pub async fn start(
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + access.session_max),
+        second_factor_pending: Set(second_factor_pending),
     })
     .exec_without_returning(conn)
     .await?;
     Ok(token)
+}
+
+/// A live session and its staff member.
+pub struct Found {
+    pub staff: staff::Model,
+    /// Only the two-factor code step may use this session.
+    pub second_factor_pending: bool,
 }
 
 /// The active staff member behind `token`: the session exists, has been used within the idle
@@ -88,7 +98,7 @@ pub async fn find(
     token: &str,
     access: &AccessSettings,
     now: DateTime<Utc>,
-) -> Result<Option<staff::Model>, DbErr> {
+) -> Result<Option<Found>, DbErr> {
     let id_hash = sha256_hex(token.as_bytes());
     let Some(s) = session::Entity::find_by_id(id_hash.clone())
         .one(conn)
@@ -113,7 +123,10 @@ pub async fn find(
             .exec(conn)
             .await?;
     }
-    Ok(Some(member))
+    Ok(Some(Found {
+        staff: member,
+        second_factor_pending: s.second_factor_pending,
+    }))
 }
 
 /// Ends the session behind `token` (logout). Returns the staff id it belonged to.

@@ -5,6 +5,8 @@ use super::entities::staff;
 use super::login_throttle as throttle;
 use super::sessions;
 use super::state::AppState;
+use super::totp;
+use super::two_factor;
 use crate::error::AppError;
 use crate::models::audit::action;
 use crate::models::staff::login_email;
@@ -24,6 +26,8 @@ pub enum Login {
     Failed,
     /// Too many failures: try again after this long.
     Locked(TimeDelta),
+    /// The password was right; the two-factor code comes next, in the session behind `token`.
+    SecondFactor { token: String },
 }
 
 /// Checks `email` and `password`. `old_token` is the session the browser already had, if any:
@@ -51,12 +55,19 @@ pub async fn login(
     let ok = state.passwords.verify(hash, password).await;
     let txn = super::db::write_txn(&state.db).await?;
     let outcome = match member.filter(|_| ok) {
+        Some(m) if m.totp_secret.is_some() => {
+            if let Some(old) = old_token {
+                sessions::end(&txn, &old).await?;
+            }
+            let token = sessions::start(&txn, m.id, access, now, true).await?;
+            Login::SecondFactor { token }
+        }
         Some(m) => {
             throttle::succeed(&txn, &scopes).await?;
             if let Some(old) = old_token {
                 sessions::end(&txn, &old).await?;
             }
-            let token = sessions::start(&txn, m.id, access, now).await?;
+            let token = sessions::start(&txn, m.id, access, now, false).await?;
             audit::record(
                 &txn,
                 Event {
@@ -91,6 +102,83 @@ pub async fn login(
     txn.commit().await?;
     tracing::info!(ok = matches!(outcome, Login::Ok { .. }), "login attempt");
     Ok(outcome)
+}
+
+/// The second step of a two-factor login: `code` from the authenticator app, or a recovery code.
+/// On success the waiting session is replaced by a full one (a new id) and its token returned.
+pub async fn second_factor(
+    state: &AppState,
+    token: &str,
+    code: &str,
+    client: Option<IpAddr>,
+) -> Result<Login, AppError> {
+    let now = Utc::now();
+    let access = &state.settings.access;
+    let found = sessions::find(&state.db, token, access, now).await?;
+    let Some(m) = found.filter(|f| f.second_factor_pending).map(|f| f.staff) else {
+        return Err(AppError::Unauthorized);
+    };
+    let scopes = throttle::scopes(&m.email, client);
+    if let Some(wait) = throttle::locked_for(&state.db, &scopes, now).await? {
+        return Ok(Login::Locked(wait));
+    }
+    let txn = super::db::write_txn(&state.db).await?;
+    let step = m
+        .totp_secret
+        .as_deref()
+        .and_then(|secret| totp::verify(secret, code, now.timestamp(), m.totp_last_step));
+    let how = match step {
+        Some(step) => {
+            staff::Entity::update(staff::ActiveModel {
+                id: Set(m.id),
+                totp_last_step: Set(Some(step)),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?;
+            Some("two-factor code")
+        }
+        None => two_factor::use_recovery_code(&txn, m.id, code, now)
+            .await?
+            .then_some("recovery code"),
+    };
+    let Some(how) = how else {
+        throttle::fail(&txn, &scopes, access, now).await?;
+        audit::record(
+            &txn,
+            Event {
+                team_id: Some(m.team_id),
+                actor: Some(m.id),
+                action: action::LOGIN_FAILED,
+                client,
+                detail: Some("two-factor code".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(Login::Failed);
+    };
+    throttle::succeed(&txn, &scopes).await?;
+    sessions::end(&txn, token).await?;
+    let token = sessions::start(&txn, m.id, access, now, false).await?;
+    audit::record(
+        &txn,
+        Event {
+            team_id: Some(m.team_id),
+            actor: Some(m.id),
+            action: action::LOGIN,
+            client,
+            detail: Some(how.into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Login::Ok {
+        token,
+        must_change_password: m.must_change_password,
+    })
 }
 
 /// Ends the session behind `token`.
@@ -159,7 +247,7 @@ pub async fn change_password(
     .exec(&txn)
     .await?;
     sessions::end_all(&txn, member.id).await?;
-    let token = sessions::start(&txn, member.id, &state.settings.access, now).await?;
+    let token = sessions::start(&txn, member.id, &state.settings.access, now, false).await?;
     audit::record(
         &txn,
         Event {

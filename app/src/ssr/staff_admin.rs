@@ -27,6 +27,7 @@ fn row(m: staff::Model) -> Option<StaffRow> {
         email: m.email,
         active: m.active,
         must_change_password: m.must_change_password,
+        two_factor: m.totp_secret.is_some(),
         created: iso_date(m.created_at),
     })
 }
@@ -207,6 +208,8 @@ pub enum Change {
     Activate,
     /// Returns a temporary password; the person must choose a new one at next login.
     ResetPassword,
+    /// Removes the second factor (a lost phone); the person sets it up again.
+    ResetTwoFactor,
 }
 
 /// Applies `change` to account `id` of the caller's team. Admins cannot lock themselves out
@@ -261,13 +264,14 @@ pub async fn change(
             m.must_change_password = Set(true);
             (action::STAFF_PASSWORD_RESET, None)
         }
+        Change::ResetTwoFactor => (action::STAFF_TWO_FACTOR_RESET, None),
     };
     staff::Entity::update(m).exec(&txn).await?;
-    if matches!(
-        change,
-        Change::Deactivate | Change::ResetPassword | Change::Role(_)
-    ) {
-        // A changed role or a lost password must not live on in open sessions.
+    if change == Change::ResetTwoFactor {
+        super::two_factor::clear(&txn, id).await?;
+    }
+    if change != Change::Activate {
+        // A changed role, a lost password or phone must not live on in open sessions.
         sessions::end_all(&txn, id).await?;
     }
     audit_by(&txn, who, action, Some(id), detail).await?;
@@ -316,8 +320,12 @@ pub async fn change_from_console(
             row.role = Set(r.as_str().into());
             action::STAFF_ROLE
         }
+        Change::ResetTwoFactor => action::STAFF_TWO_FACTOR_RESET,
     };
     staff::Entity::update(row).exec(&txn).await?;
+    if change == Change::ResetTwoFactor {
+        super::two_factor::clear(&txn, m.id).await?;
+    }
     sessions::end_all(&txn, m.id).await?;
     console_audit(&txn, m.team_id, action, m.id, None).await?;
     txn.commit().await?;

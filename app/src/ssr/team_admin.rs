@@ -82,6 +82,7 @@ fn view(row: team::Model) -> TeamSettingsView {
         phone: Phone::from_e164(row.phone).display(),
         email: row.email,
         first_contact_days: u8::try_from(row.first_contact_days).unwrap_or(3),
+        require_two_factor: row.require_two_factor,
     }
 }
 
@@ -104,6 +105,7 @@ pub async fn update(state: &AppState, who: &Staff, u: TeamUpdate) -> Result<(), 
         phone: Set(u.phone.e164().to_string()),
         email: Set(u.email.as_str().to_string()),
         first_contact_days: Set(i16::from(u.first_contact_days)),
+        require_two_factor: Set(u.require_two_factor),
         updated_at: Set(Utc::now()),
         ..Default::default()
     })

@@ -9,6 +9,7 @@ use app::models::boot::StaffEcho;
 use app::models::form::{FieldErrors, RawForm};
 use app::models::staff::{field, parse_new_password, parse_new_staff, safe_next, Permission, Role};
 use app::models::team::parse_team_settings;
+use app::models::two_factor::field as two_factor_field;
 use app::ssr::authz;
 use app::ssr::client::ClientIp;
 use app::ssr::sessions;
@@ -16,6 +17,7 @@ use app::ssr::staff_access::{self, ChangeRefused, Login};
 use app::ssr::staff_admin::{self, Change};
 use app::ssr::state::AppState;
 use app::ssr::team_admin;
+use app::ssr::two_factor;
 use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -121,17 +123,108 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             )
             .await
         }
-        Ok(Login::Locked(wait)) => {
-            let minutes = (wait.num_seconds() + 59) / 60;
-            let mut e = echo(K::login_locked);
-            e.wait_minutes = Some(minutes.max(1));
-            let mut res = show(state, parts, e, StatusCode::TOO_MANY_REQUESTS).await;
-            if let Ok(v) = HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
-                res.headers_mut().insert(RETRY_AFTER, v);
-            }
-            res
+        Ok(Login::SecondFactor { token }) => {
+            let cookie = sessions::set_cookie(&state.settings.access, &token);
+            let next = safe_next(form.get(field::NEXT));
+            let to = format!("/lots/logga-in/kod?tillbaka={}", encode_path(next));
+            with_cookie(Redirect::to(&to).into_response(), &cookie)
         }
+        Ok(Login::Locked(wait)) => locked(state, parts, echo(K::login_locked), wait).await,
         Err(e) => refuse(state, parts, e, Some(&form)).await,
+    }
+}
+
+/// The "wait a while" answer (429) with how long.
+async fn locked(
+    state: AppState,
+    parts: Parts,
+    mut echo: StaffEcho,
+    wait: chrono::TimeDelta,
+) -> Response {
+    echo.wait_minutes = Some(((wait.num_seconds() + 59) / 60).max(1));
+    let mut res = show(state, parts, echo, StatusCode::TOO_MANY_REQUESTS).await;
+    if let Ok(v) = HeaderValue::from_str(&wait.num_seconds().max(1).to_string()) {
+        res.headers_mut().insert(RETRY_AFTER, v);
+    }
+    res
+}
+
+/// A path for a query value (only `/lots…` paths get here, see `safe_next`).
+fn encode_path(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace('&', "%26")
+        .replace('?', "%3F")
+        .replace('#', "%23")
+}
+
+/// `POST /lots/logga-in/kod`: the second step of a two-factor login.
+pub async fn login_code(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = read_form(req).await;
+    let form = form.unwrap_or_default();
+    let echo = |key| StaffEcho {
+        values: RawForm(vec![(field::NEXT.into(), form.get(field::NEXT).into())]),
+        errors: errors_at(two_factor_field::CODE, key),
+        ..Default::default()
+    };
+    let Some(token) = sessions::token_from(&parts.headers, &state.settings.access) else {
+        return show(
+            state,
+            parts,
+            echo(K::code_start_again),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    };
+    let code = form.get(two_factor_field::CODE);
+    match staff_access::second_factor(&state, &token, code, client(&parts)).await {
+        Ok(Login::Ok { token, .. }) => {
+            let cookie = sessions::set_cookie(&state.settings.access, &token);
+            let to = safe_next(form.get(field::NEXT)).to_string();
+            with_cookie(Redirect::to(&to).into_response(), &cookie)
+        }
+        Ok(Login::Locked(wait)) => locked(state, parts, echo(K::login_locked), wait).await,
+        Ok(_) => show(state, parts, echo(K::err_code), StatusCode::UNAUTHORIZED).await,
+        Err(AppError::Unauthorized) => {
+            show(
+                state,
+                parts,
+                echo(K::code_start_again),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
+        }
+        Err(e) => refuse(state, parts, e, None).await,
+    }
+}
+
+/// `POST /lots/tvastegs`: confirm enrolment (shows the recovery codes once) or turn it off.
+pub async fn two_factor(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = read_form(req).await;
+    let who = match authz::signed_in(&state, &parts).await {
+        Ok(w) => w,
+        Err(e) => return refuse(state, parts, e, None).await,
+    };
+    let form = form.unwrap_or_default();
+    let code = form.get(two_factor_field::CODE);
+    let result = match form.get(two_factor_field::ACTION) {
+        _ if code.trim().is_empty() => Err(AppError::Invalid(errors_at(
+            two_factor_field::CODE,
+            K::err_code_missing,
+        ))),
+        "confirm" => two_factor::confirm(&state, &who, code).await.map(Some),
+        "disable" => two_factor::disable(&state, &who, code).await.map(|()| None),
+        _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),
+    };
+    match result {
+        Ok(Some(codes)) => {
+            let echo = StaffEcho {
+                secret: Some(codes.join(" ")),
+                ..Default::default()
+            };
+            show(state, parts, echo, StatusCode::OK).await
+        }
+        Ok(None) => Redirect::to("/lots/tvastegs?sparat=1").into_response(),
+        Err(e) => refuse(state, parts, e, None).await,
     }
 }
 
@@ -227,6 +320,7 @@ pub async fn change_staff(State(state): State<AppState>, req: Request) -> Respon
         "deactivate" => Ok(Change::Deactivate),
         "activate" => Ok(Change::Activate),
         "reset" => Ok(Change::ResetPassword),
+        "reset_two_factor" => Ok(Change::ResetTwoFactor),
         _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),
     };
     let result = match (id, change) {

@@ -23,13 +23,15 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
     use Rule::*;
     Some(match (method, path) {
         ("POST", "/api/contact/submit" | "/api/contact/receipt") => Public,
-        ("POST", "/api/staff/me") => SignedIn,
+        ("POST", "/api/staff/me" | "/api/staff/two-factor") => SignedIn,
         ("POST", "/api/staff/list") => Needs(ManageStaff),
         ("POST", "/api/staff/get") => NeedsRecord(ManageStaff),
         ("POST", "/api/team/settings") => Needs(ManageTeam),
         ("POST", "/api/audit/list") => Needs(ReadAudit),
         ("GET", "/lots/logga-in") | ("POST", "/lots/logga-ut") => Public,
-        ("POST", "/lots/logga-in") => Login,
+        ("GET", "/lots/logga-in/kod") => Public,
+        ("POST", "/lots/logga-in" | "/lots/logga-in/kod") => Login,
+        ("GET", "/lots/tvastegs") | ("POST", "/lots/tvastegs") => SignedIn,
         ("GET", "/lots" | "/lots/byt-losenord") | ("POST", "/lots/byt-losenord") => SignedIn,
         ("GET", "/lots/inkorg" | "/lots/deltagare" | "/lots/aktiviteter") => Needs(CaseWork),
         ("GET", "/lots/rapporter") => Needs(Reports),

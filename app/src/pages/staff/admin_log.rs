@@ -27,6 +27,9 @@ pub fn action_label(code: &str) -> K {
         action::TEAM_UPDATE => K::act_team_update,
         action::AUDIT_READ => K::act_audit_read,
         action::CONTACT_REQUEST_CREATE => K::act_contact_request_create,
+        action::TWO_FACTOR_ENABLE => K::act_two_factor_enable,
+        action::TWO_FACTOR_DISABLE => K::act_two_factor_disable,
+        action::STAFF_TWO_FACTOR_RESET => K::act_staff_two_factor_reset,
         _ => K::act_other,
     }
 }

@@ -43,6 +43,8 @@ pub fn AdminMemberPage() -> impl IntoView {
                                     <dt>{t(K::admin_status)}</dt>
                                     <dd>{t(if m.active { K::admin_active } else { K::admin_inactive })}</dd>
                                     <dt>{t(K::admin_created)}</dt><dd>{m.created.clone()}</dd>
+                                    <dt>{t(K::nav_two_factor)}</dt>
+                                    <dd>{t(if m.two_factor { K::tf_state_on } else { K::tf_state_off })}</dd>
                                 </dl>
                                 <h2>{t(K::admin_change_role)}</h2>
                                 <form method="post" action=action.clone() class="narrow">
@@ -57,10 +59,16 @@ pub fn AdminMemberPage() -> impl IntoView {
                                         {t(if m.active { K::admin_deactivate } else { K::admin_activate })}
                                     </button>
                                 </form>
-                                <form method="post" action=action>
+                                <form method="post" action=action.clone()>
                                     <input type="hidden" name=field::ACTION value="reset"/>
                                     <button class="button-secondary" type="submit">{t(K::admin_reset)}</button>
                                 </form>
+                                {m.two_factor.then(|| view! {
+                                    <form method="post" action=action>
+                                        <input type="hidden" name=field::ACTION value="reset_two_factor"/>
+                                        <button class="button-secondary" type="submit">{t(K::admin_reset_two_factor)}</button>
+                                    </form>
+                                })}
                             }.into_any()
                         }
                     }

@@ -32,6 +32,13 @@ pub fn AdminSettingsPage() -> impl IntoView {
                                 <StaffField name=field::PHONE label=K::admin_phone kind="tel" value=s.phone/>
                                 <StaffField name=field::EMAIL label=K::admin_team_email kind="email" value=s.email/>
                                 <StaffField name=field::DAYS label=K::admin_days hint=K::admin_days_hint kind="number" value=s.first_contact_days.to_string()/>
+                                <div class="field">
+                                    <div class="choice">
+                                        <input type="checkbox" id="s-require_two_factor" name=field::REQUIRE_TWO_FACTOR value="yes" checked=s.require_two_factor/>
+                                        <label for="s-require_two_factor">{t(K::admin_require_two_factor)}</label>
+                                    </div>
+                                    <p class="hint">{t(K::admin_require_two_factor_hint)}</p>
+                                </div>
                                 <button class="button" type="submit">{t(K::admin_save)}</button>
                             </form>
                         }.into_any(),

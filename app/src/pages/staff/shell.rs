@@ -3,6 +3,7 @@
 //! temporary password must be changed before anything else.
 use super::change_password::ChangePasswordForm;
 use super::login::LoginForm;
+use super::two_factor::TwoFactorPage;
 use crate::api::staff::current_staff;
 use crate::components::staff_form::refusal;
 use crate::error::AppError;
@@ -22,6 +23,12 @@ pub fn StaffShell() -> impl IntoView {
             {move || Suspend::new(async move {
                 match resource.await {
                     Ok(m) if m.must_change_password => view! { <ChangePasswordForm forced=true/> }.into_any(),
+                    Ok(m) if m.needs_two_factor => view! {
+                        <TwoFactorPage/>
+                        <form method="post" action="/lots/logga-ut" class="narrow">
+                            <button class="button-secondary" type="submit">{t(K::nav_logout)}</button>
+                        </form>
+                    }.into_any(),
                     Ok(m) => {
                         // The pages inside read who is signed in from here (loaded once).
                         provide_context(m.clone());
@@ -60,6 +67,7 @@ fn StaffNav(me: Me) -> impl IntoView {
                     .map(|s| view! { <li><A href=s.path()>{t(s.label())}</A></li> })
                     .collect_view()}
                 <li><A href="/lots/byt-losenord">{t(K::nav_password)}</A></li>
+                <li><A href="/lots/tvastegs">{t(K::nav_two_factor)}</A></li>
             </ul>
             <form method="post" action="/lots/logga-ut">
                 <button class="button-secondary" type="submit">{t(K::nav_logout)}</button>

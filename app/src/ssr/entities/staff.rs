@@ -18,6 +18,12 @@ pub struct Model {
     pub active: bool,
     /// Set after an admin resets the password: the person must choose their own first.
     pub must_change_password: bool,
+    /// The confirmed TOTP secret (base32): set means two-factor login is on.
+    pub totp_secret: Option<String>,
+    /// A secret shown for enrolment, until the first code confirms it.
+    pub totp_pending_secret: Option<String>,
+    /// The last step a code was accepted for: a code works once.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

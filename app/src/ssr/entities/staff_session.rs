@@ -12,6 +12,8 @@ pub struct Model {
     pub last_seen_at: DateTimeUtc,
     /// The absolute end, however active the session is.
     pub expires_at: DateTimeUtc,
+    /// The password was right but the code is still to come: no access yet.
+    pub second_factor_pending: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub phone: String,
     pub email: String,
     pub first_contact_days: i16,
+    /// Every staff member must log in with a second factor.
+    pub require_two_factor: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

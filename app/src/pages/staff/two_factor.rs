@@ -1,0 +1,73 @@
+//! `/lots/tvastegs`: set up two-factor login (scan a QR code, confirm with a code, keep the
+//! recovery codes), or turn it off where the team does not require it.
+use crate::api::staff::two_factor_status;
+use crate::components::staff_form::{refusal, use_echo, StaffErrors, StaffField};
+use crate::i18n::{fill, t, use_lang, K};
+use crate::models::two_factor::field;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn TwoFactorPage() -> impl IntoView {
+    let status = Resource::new(|| (), |_| two_factor_status());
+    let lang = use_lang();
+    let saved = use_query_map().read_untracked().get("sparat").is_some();
+    let codes = use_echo().secret;
+    view! {
+        <Title text=t(K::tf_title)/>
+        <div class="narrow">
+            <h1>{t(K::tf_title)}</h1>
+            {saved.then(|| view! { <p class="notice" role="status">{t(K::admin_saved)}</p> })}
+            {codes.map(|codes| view! {
+                <div class="notice" role="status">
+                    <h2>{t(K::tf_codes_title)}</h2>
+                    <p>{t(K::tf_codes_text)}</p>
+                    <ul class="codes" dir="ltr">
+                        {codes.split(' ').map(|c| view! { <li><code>{c.to_string()}</code></li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <StaffErrors/>
+            <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Err(e) => refusal(e),
+                        Ok(s) if s.enabled => view! {
+                            <p>{t(K::tf_on)}</p>
+                            <p>{fill(lang, K::tf_codes_left, &[("count", &s.recovery_codes_left.to_string())])}</p>
+                            {(!s.required).then(|| view! {
+                                <h2>{t(K::tf_off_title)}</h2>
+                                <form method="post" action="/lots/tvastegs" novalidate=true>
+                                    <input type="hidden" name=field::ACTION value="disable"/>
+                                    <StaffField name=field::CODE label=K::code_label autocomplete="one-time-code"/>
+                                    <button class="button-secondary" type="submit">{t(K::tf_off_submit)}</button>
+                                </form>
+                            })}
+                        }.into_any(),
+                        Ok(s) => {
+                            let enrol = s.enrol.unwrap_or_default();
+                            view! {
+                                <p>{t(if s.required { K::tf_required } else { K::tf_optional })}</p>
+                                <ol class="steps">
+                                    <li>{t(K::tf_step_app)}</li>
+                                    <li>
+                                        {t(K::tf_step_scan)}
+                                        <div class="qr" inner_html=enrol.qr_svg></div>
+                                        <p>{t(K::tf_step_type)}" "<code dir="ltr" class="secret-text">{enrol.secret}</code></p>
+                                    </li>
+                                    <li>{t(K::tf_step_confirm)}</li>
+                                </ol>
+                                <form method="post" action="/lots/tvastegs" novalidate=true>
+                                    <input type="hidden" name=field::ACTION value="confirm"/>
+                                    <StaffField name=field::CODE label=K::code_label autocomplete="one-time-code"/>
+                                    <button class="button" type="submit">{t(K::tf_on_submit)}</button>
+                                </form>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
