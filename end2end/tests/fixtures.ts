@@ -16,7 +16,7 @@ export const test = base.extend<{ consoleProblems: string[]; expectedStatusUrl: 
         if (msg.type() === 'error' || /hydrat/i.test(text)) problems.push(`${msg.type()}: ${text} ${url}`);
       });
       page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-      if (process.env.E2E_DEBUG) page.on('console', (msg) => console.log('CONSOLE', msg.type(), msg.text().slice(0, 500)));
+      if (process.env.E2E_DEBUG) page.on('console', (msg) => console.log('CONSOLE', msg.type(), msg.text().slice(0, 1500)));
       await use(problems);
       expect(problems, 'console errors or hydration warnings').toEqual([]);
     },

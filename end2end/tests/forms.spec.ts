@@ -42,6 +42,8 @@ for (const form of forms) {
     // Reloading the receipt sends nothing.
     await page.reload();
     await expect(page.getByTestId('reference-code')).toHaveText(code!);
+    // Let the reloaded page finish starting before going back, as a person would.
+    if (hydrated(testInfo)) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
     // Back to the form and send the same again: it is the same request, with the same receipt.
     const receiptUrl = page.url();
     await page.goBack();

@@ -1,6 +1,7 @@
 // The staff workspace at a desk: the first admin comes from the command line, adds a navigator,
 // and the navigator logs in, changes the temporary password and logs out. axe checks every page.
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { Page } from '@playwright/test';
 import { test, expect, open, expectAccessible } from './fixtures';
 
@@ -105,4 +106,39 @@ test('a navigator is refused the admin pages', async ({ page }) => {
   expect(res?.status()).toBe(403);
   await expect(page.getByRole('heading', { name: 'Du har inte behörighet' })).toBeVisible();
   await expectAccessible(page, true);
+});
+
+/** The code an authenticator app shows for a base32 secret (RFC 6238, SHA-1, 30 s, 6 digits). */
+function totp(secret: string, offsetSteps = 0): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/\s/g, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const step = Math.floor(Date.now() / 1000 / 30) + offsetSteps;
+  const counter = Buffer.alloc(8);
+  counter.writeBigInt64BE(BigInt(step));
+  const hash = createHmac('sha1', bytes).update(counter).digest();
+  const offset = hash[19] & 0x0f;
+  return String((hash.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+test('a navigator turns on two-factor login and then logs in with a code', async ({ page }) => {
+  await open(page, '/lots/logga-in', true);
+  await logIn(page, navigatorEmail, 'navigatorns egna lösenord');
+  await page.getByRole('navigation', { name: 'Arbetsyta' }).getByRole('link', { name: 'Tvåstegsverifiering' }).click();
+  await expect(page.getByRole('img', { name: 'QR' })).toBeVisible();
+  await expectAccessible(page, true);
+  const secret = (await page.locator('.secret-text').textContent())!;
+  await page.getByLabel('Kod', { exact: true }).fill(totp(secret));
+  await page.getByRole('button', { name: 'Slå på' }).click();
+  await expect(page.getByRole('heading', { name: 'Dina reservkoder' })).toBeVisible();
+  await expect(page.locator('.codes li')).toHaveCount(10);
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+
+  await logIn(page, navigatorEmail, 'navigatorns egna lösenord');
+  await expect(page.getByRole('heading', { name: 'Skriv koden från appen' })).toBeVisible();
+  await expectAccessible(page, true);
+  await page.getByLabel('Kod', { exact: true }).fill(totp(secret, 1));
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await expect(page.getByRole('heading', { name: 'Välkommen, Nora Lots' })).toBeVisible();
 });
