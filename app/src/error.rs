@@ -22,6 +22,9 @@ pub enum AppError {
     /// Signed in, but the role may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// Signed in, but a step comes first: a new password, or the team's required two-factor login.
+    #[error("set-up required")]
+    SetupRequired,
     /// Something failed on the server; details are in the server log.
     #[error("internal error")]
     Internal,
@@ -44,7 +47,7 @@ impl AppError {
             AppError::RateLimited => 429,
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::SetupRequired => 403,
             AppError::Request(_) => 400,
             AppError::Internal => 503,
         }

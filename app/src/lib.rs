@@ -15,7 +15,7 @@ pub mod status;
 use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use models::boot::Boot;
 use models::staff::Section;
@@ -30,8 +30,7 @@ use pages::public::{
 use pages::staff::{
     admin_log::AdminLogPage, admin_member::AdminMemberPage, admin_settings::AdminSettingsPage,
     admin_staff::AdminStaffPage, change_password::ChangePasswordPage, home::StaffHome,
-    login::LoginPage, login_code::LoginCodePage, section::SectionPage, shell::StaffShell,
-    two_factor::TwoFactorPage,
+    login::LoginPage, login_code::LoginCodePage, section::SectionPage, two_factor::TwoFactorPage,
 };
 
 /// The application: language and boot data, then the routes.
@@ -69,19 +68,17 @@ pub fn App() -> impl IntoView {
                     // caller checked), so status codes are right and it works without the wasm.
                     <Route path=path!("lots/logga-in") view=LoginPage/>
                     <Route path=path!("lots/logga-in/kod") view=LoginCodePage/>
-                    <ParentRoute path=path!("lots") view=StaffShell ssr=SsrMode::Async>
-                        <Route path=path!("") view=StaffHome ssr=SsrMode::Async/>
-                        <Route path=path!("inkorg") view=|| view! { <SectionPage section=Section::Inbox/> } ssr=SsrMode::Async/>
-                        <Route path=path!("deltagare") view=|| view! { <SectionPage section=Section::Participants/> } ssr=SsrMode::Async/>
-                        <Route path=path!("aktiviteter") view=|| view! { <SectionPage section=Section::Activities/> } ssr=SsrMode::Async/>
-                        <Route path=path!("rapporter") view=|| view! { <SectionPage section=Section::Reports/> } ssr=SsrMode::Async/>
-                        <Route path=path!("byt-losenord") view=ChangePasswordPage ssr=SsrMode::Async/>
-                        <Route path=path!("tvastegs") view=TwoFactorPage ssr=SsrMode::Async/>
-                        <Route path=path!("admin") view=AdminStaffPage ssr=SsrMode::Async/>
-                        <Route path=path!("admin/personal/:id") view=AdminMemberPage ssr=SsrMode::Async/>
-                        <Route path=path!("admin/installningar") view=AdminSettingsPage ssr=SsrMode::Async/>
-                        <Route path=path!("admin/logg") view=AdminLogPage ssr=SsrMode::Async/>
-                    </ParentRoute>
+                    <Route path=path!("lots") view=StaffHome ssr=SsrMode::Async/>
+                    <Route path=path!("lots/inkorg") view=|| view! { <SectionPage section=Section::Inbox/> } ssr=SsrMode::Async/>
+                    <Route path=path!("lots/deltagare") view=|| view! { <SectionPage section=Section::Participants/> } ssr=SsrMode::Async/>
+                    <Route path=path!("lots/aktiviteter") view=|| view! { <SectionPage section=Section::Activities/> } ssr=SsrMode::Async/>
+                    <Route path=path!("lots/rapporter") view=|| view! { <SectionPage section=Section::Reports/> } ssr=SsrMode::Async/>
+                    <Route path=path!("lots/byt-losenord") view=ChangePasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/tvastegs") view=TwoFactorPage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/admin") view=AdminStaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/admin/personal/:id") view=AdminMemberPage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/admin/installningar") view=AdminSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/admin/logg") view=AdminLogPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -16,10 +16,11 @@ use http::header::CACHE_CONTROL;
 use http::HeaderValue;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::DbErr;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -38,7 +39,7 @@ pub async fn build_state(settings: Settings, leptos: LeptosOptions) -> Result<Ap
 /// All routes: Leptos pages and server functions, the plain-HTML form posts, health checks and
 /// static files, wrapped in the middleware every response gets.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let site_root = Path::new(state.leptos.site_root.as_ref()).to_path_buf();
     let pkg = site_root.join(state.leptos.site_pkg_dir.as_ref());
     let context_state = state.clone();
@@ -80,6 +81,14 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
         .with_state(state)
+}
+
+/// The app's page routes, listed once per process. Listing renders the app in a special mode;
+/// doing it again while other requests render (as tests that build several routers did) left
+/// some of those renders waiting forever.
+pub fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The staff workspace's form posts (the authorisation matrix test walks this list).

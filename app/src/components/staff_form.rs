@@ -120,13 +120,14 @@ pub fn SecretNotice() -> impl IntoView {
     })
 }
 
-/// What a refused read shows: the login hint, "not allowed" or "not found", with its status.
+/// What a refused read shows, with its status: "not allowed" or "not found". Not signed in, or a
+/// step still to take, shows nothing here: the workspace frame shows the login or the step.
 pub fn refusal(e: AppError) -> AnyView {
     set_status(e.status());
     let (title, text) = match e {
+        AppError::Unauthorized | AppError::SetupRequired => return ().into_any(),
         AppError::Forbidden => (K::staff_forbidden_title, K::staff_forbidden_text),
         AppError::NotFound => (K::nf_title, K::staff_not_found_text),
-        AppError::Unauthorized => (K::login_title, K::staff_session_ended),
         _ => (K::staff_error_title, K::err_server),
     };
     view! {

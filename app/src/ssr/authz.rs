@@ -96,7 +96,10 @@ pub async fn require(
     permission: Permission,
 ) -> Result<Staff, AppError> {
     let staff = signed_in(state, parts).await?;
-    if staff.must_change_password || staff.needs_two_factor || !staff.role.can(permission) {
+    if staff.must_change_password || staff.needs_two_factor {
+        return Err(AppError::SetupRequired);
+    }
+    if !staff.role.can(permission) {
         return Err(AppError::Forbidden);
     }
     Ok(staff)

@@ -83,6 +83,18 @@ pub async fn start(
     Ok(token)
 }
 
+/// The stored session for a cookie token, with its key.
+async fn by_token(
+    conn: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<(String, session::Model)>, DbErr> {
+    let id_hash = sha256_hex(token.as_bytes());
+    let found = session::Entity::find_by_id(id_hash.clone())
+        .one(conn)
+        .await?;
+    Ok(found.map(|s| (id_hash, s)))
+}
+
 /// A live session and its staff member.
 pub struct Found {
     pub staff: staff::Model,
@@ -99,11 +111,7 @@ pub async fn find(
     access: &AccessSettings,
     now: DateTime<Utc>,
 ) -> Result<Option<Found>, DbErr> {
-    let id_hash = sha256_hex(token.as_bytes());
-    let Some(s) = session::Entity::find_by_id(id_hash.clone())
-        .one(conn)
-        .await?
-    else {
+    let Some((id_hash, s)) = by_token(conn, token).await? else {
         return Ok(None);
     };
     if now >= s.expires_at || now - s.last_seen_at >= access.session_idle {
@@ -131,11 +139,7 @@ pub async fn find(
 
 /// Ends the session behind `token` (logout). Returns the staff id it belonged to.
 pub async fn end(conn: &impl ConnectionTrait, token: &str) -> Result<Option<i64>, DbErr> {
-    let id_hash = sha256_hex(token.as_bytes());
-    let Some(s) = session::Entity::find_by_id(id_hash.clone())
-        .one(conn)
-        .await?
-    else {
+    let Some((id_hash, s)) = by_token(conn, token).await? else {
         return Ok(None);
     };
     session::Entity::delete_by_id(id_hash).exec(conn).await?;

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::models::audit::action;
 use crate::models::staff::login_email;
 use chrono::{TimeDelta, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
 
 /// How a login attempt ended.
@@ -63,22 +63,9 @@ pub async fn login(
             Login::SecondFactor { token }
         }
         Some(m) => {
-            throttle::succeed(&txn, &scopes).await?;
-            if let Some(old) = old_token {
-                sessions::end(&txn, &old).await?;
-            }
-            let token = sessions::start(&txn, m.id, access, now, false).await?;
-            audit::record(
-                &txn,
-                Event {
-                    team_id: Some(m.team_id),
-                    actor: Some(m.id),
-                    action: action::LOGIN,
-                    client,
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let token =
+                complete_login(&txn, &m, &scopes, old_token.as_deref(), state, client, None)
+                    .await?;
             Login::Ok {
                 token,
                 must_change_password: m.must_change_password,
@@ -159,26 +146,43 @@ pub async fn second_factor(
         txn.commit().await?;
         return Ok(Login::Failed);
     };
-    throttle::succeed(&txn, &scopes).await?;
-    sessions::end(&txn, token).await?;
-    let token = sessions::start(&txn, m.id, access, now, false).await?;
-    audit::record(
-        &txn,
-        Event {
-            team_id: Some(m.team_id),
-            actor: Some(m.id),
-            action: action::LOGIN,
-            client,
-            detail: Some(how.into()),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let token = complete_login(&txn, &m, &scopes, Some(token), state, client, Some(how)).await?;
     txn.commit().await?;
     Ok(Login::Ok {
         token,
         must_change_password: m.must_change_password,
     })
+}
+
+/// The end of every successful login: the account's failures are forgotten, the browser's old
+/// session ends and a new one starts (a new id), and the login is audited. Returns the token.
+async fn complete_login(
+    txn: &DatabaseTransaction,
+    m: &staff::Model,
+    scopes: &[(String, throttle::Limit)],
+    old_token: Option<&str>,
+    state: &AppState,
+    client: Option<IpAddr>,
+    how: Option<&str>,
+) -> Result<String, DbErr> {
+    throttle::succeed(txn, scopes).await?;
+    if let Some(old) = old_token {
+        sessions::end(txn, old).await?;
+    }
+    let token = sessions::start(txn, m.id, &state.settings.access, Utc::now(), false).await?;
+    audit::record(
+        txn,
+        Event {
+            team_id: Some(m.team_id),
+            actor: Some(m.id),
+            action: action::LOGIN,
+            client,
+            detail: how.map(str::to_string),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(token)
 }
 
 /// Ends the session behind `token`.

@@ -41,7 +41,7 @@ fn fields_of(path: &str) -> &'static [&'static str] {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn huge_fields_are_refused_with_a_message() {
     on_each_db(
         |_| {},
@@ -69,7 +69,7 @@ async fn huge_fields_are_refused_with_a_message() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn markup_in_any_field_is_refused_and_shown_escaped() {
     on_each_db(
         |_| {},
@@ -97,7 +97,7 @@ async fn markup_in_any_field_is_refused_and_shown_escaped() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_utf8_and_control_characters() {
     on_each_db(
         |_| {},
@@ -136,7 +136,7 @@ async fn invalid_utf8_and_control_characters() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_phone_and_email_formats_are_named() {
     on_each_db(
         |_| {},
@@ -170,7 +170,7 @@ async fn wrong_phone_and_email_formats_are_named() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_consent_is_refused() {
     on_each_db(
         |_| {},
@@ -190,7 +190,7 @@ async fn missing_consent_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_filled_honeypot_is_refused() {
     on_each_db(
         |_| {},
@@ -206,7 +206,7 @@ async fn a_filled_honeypot_is_refused() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_submits_from_one_client_are_refused_kindly() {
     on_each_db(|s| s.form_rate_limit_per_hour = 3, |app| async move {
         for i in 0..3 {
@@ -232,7 +232,7 @@ async fn too_many_submits_from_one_client_are_refused_kindly() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_bodies_and_garbage_get_clear_answers() {
     on_each_db(
         |_| {},

@@ -36,7 +36,7 @@ async fn last(app: &TestApp) -> audit_log::Model {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_read_and_change_of_personal_data_is_recorded() {
     on_each_db(
         |_| {},
@@ -217,7 +217,7 @@ async fn every_read_and_change_of_personal_data_is_recorded() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_page_shows_and_filters_entries() {
     on_each_db(
         |_| {},
@@ -297,7 +297,7 @@ async fn the_log_page_shows_and_filters_entries() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_finds_the_exact_entry_that_was_altered() {
     on_each_db(
         |_| {},
@@ -364,7 +364,7 @@ async fn verify_finds_the_exact_entry_that_was_altered() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_installation_has_no_way_in_until_the_console_adds_an_admin() {
     on_each_db(
         |_| {},

@@ -59,7 +59,7 @@ fn post(port: u16, body: &str) -> String {
     raw_request(port, &req).unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_requests_survive_sigkill() {
     let (url, _cleanup) = crate::support::fresh_database_url(crate::support::Db::Sqlite)
         .await
@@ -101,7 +101,7 @@ async fn acknowledged_requests_survive_sigkill() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_the_server_cleanly() {
     let (url, _cleanup) = crate::support::fresh_database_url(crate::support::Db::Sqlite)
         .await

@@ -2,7 +2,7 @@
 use crate::support::*;
 use app::models::receipt::normalise_code;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_form_stores_exactly_one_request_and_redirects_to_its_receipt() {
     on_each_db(
         |_| {},
@@ -52,7 +52,7 @@ async fn each_form_stores_exactly_one_request_and_redirects_to_its_receipt() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_submits_show_specific_messages_and_store_nothing() {
     on_each_db(
         |_| {},
@@ -106,7 +106,7 @@ async fn empty_submits_show_specific_messages_and_store_nothing() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_submit_keeps_what_was_typed() {
     on_each_db(
         |_| {},
@@ -144,7 +144,7 @@ async fn an_invalid_submit_keeps_what_was_typed() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeated_submit_with_the_same_key_stores_one_request() {
     on_each_db(
         |_| {},
@@ -191,7 +191,7 @@ async fn a_repeated_submit_with_the_same_key_stores_one_request() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_repeats_store_one_request() {
     on_each_db(
         |_| {},
@@ -239,7 +239,7 @@ async fn futures_join(app: &TestApp, body: &str, n: usize) -> Vec<String> {
     out
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_function_checks_with_the_same_rules() {
     on_each_db(|_| {}, |app| async move {
         let bad = serde_json::json!({ "channel": "Friend", "form": [["name", "Eva"], ["email", "eva@exempel.se"], ["relation", "friend"], ["person_name", "Karl"], ["person_phone", "0701234567"], ["person_agrees", "no"], ["consent", "yes"]] }).to_string();
@@ -261,7 +261,7 @@ async fn the_server_function_checks_with_the_same_rules() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_friend_who_has_not_asked_is_told_kindly_and_nothing_is_stored() {
     on_each_db(
         |_| {},
@@ -281,7 +281,7 @@ async fn a_friend_who_has_not_asked_is_told_kindly_and_nothing_is_stored() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn english_is_chosen_by_query_and_remembered_by_cookie() {
     on_each_db(
         |_| {},
@@ -318,7 +318,7 @@ async fn english_is_chosen_by_query_and_remembered_by_cookie() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_public_page_answers_in_each_language() {
     on_each_db(
         |_| {},

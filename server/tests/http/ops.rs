@@ -1,7 +1,7 @@
 //! Operations: health, readiness, headers, compression, not-found.
 use crate::support::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness() {
     on_each_db(
         |_| {},
@@ -19,7 +19,7 @@ async fn health_and_readiness() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submit_while_the_database_is_down_is_not_acknowledged() {
     on_each_db(
         |_| {},
@@ -39,7 +39,7 @@ async fn a_submit_while_the_database_is_down_is_not_acknowledged() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headers_compression_and_not_found() {
     on_each_db(
         |_| {},

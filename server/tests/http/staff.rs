@@ -12,7 +12,7 @@ fn summary(body: &str) -> String {
     rest[..end].to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_rotates_the_session_and_logout_ends_it() {
     on_each_db(
         |_| {},
@@ -85,7 +85,7 @@ async fn login_rotates_the_session_and_logout_ends_it() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_engages_and_releases() {
     let tweak = |s: &mut app::ssr::settings::Settings| {
         s.access.account_failures = 3;
@@ -128,7 +128,7 @@ async fn throttling_engages_and_releases() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_and_expired_sessions_are_refused() {
     let tweak = |s: &mut app::ssr::settings::Settings| {
         s.access.session_idle = chrono::TimeDelta::seconds(1);
@@ -164,7 +164,7 @@ async fn idle_and_expired_sessions_are_refused() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused_even_with_a_valid_session() {
     on_each_db(
         |_| {},
@@ -218,7 +218,7 @@ async fn cross_site_posts_are_refused_even_with_a_valid_session() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_headers_are_on_public_and_staff_pages() {
     on_each_db(
         |_| {},
@@ -293,7 +293,7 @@ async fn security_headers_are_on_public_and_staff_pages() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_sessions_on_postgresql() {
     let Some((url, _cleanup)) = fresh_database_url(Db::Postgres).await else {
         return;

@@ -135,7 +135,15 @@ impl TestApp {
     pub async fn call(&self, mut req: Request<Body>, ip: &str) -> TestResponse {
         let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
         req.extensions_mut().insert(ConnectInfo(addr));
-        let res = self.router.clone().oneshot(req).await.unwrap();
+        let what = format!("{} {}", req.method(), req.uri());
+        // A request that never finishes is a bug: name it instead of hanging the run.
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            self.router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer within 30 s on {:?}", self.db))
+        .unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = to_bytes(res.into_body(), usize::MAX).await.unwrap();

@@ -68,7 +68,7 @@ async fn enrol(app: &TestApp, cookie: &str) -> (String, Vec<String>) {
     (secret, codes)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_factor_login_needs_the_code_once_and_recovery_codes_work_once() {
     on_each_db(
         |_| {},
@@ -175,7 +175,7 @@ async fn two_factor_login_needs_the_code_once_and_recovery_codes_work_once() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_can_require_two_factor_and_an_admin_can_reset_it() {
     on_each_db(
         |_| {},

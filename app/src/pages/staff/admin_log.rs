@@ -1,12 +1,11 @@
 //! `/lots/admin/logg`: the audit log, newest first, filtered by staff member, record, action and
 //! dates. The filter is a GET form, so a filtered view has its own address.
 use super::admin_staff::AdminNav;
-use super::shell::with_section;
+use super::shell::page_with;
 use crate::api::staff::list_audit;
-use crate::components::staff_form::refusal;
 use crate::i18n::{fill, t, use_lang, K};
 use crate::models::audit::{action, AuditFilter};
-use crate::models::staff::Section;
+use crate::models::staff::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -36,7 +35,7 @@ pub fn action_label(code: &str) -> K {
 
 #[component]
 pub fn AdminLogPage() -> impl IntoView {
-    with_section(Section::Admin, || {
+    {
         let query = use_query_map();
         let lang = use_lang();
         let filter = move || {
@@ -54,17 +53,16 @@ pub fn AdminLogPage() -> impl IntoView {
                 to: text("till"),
             }
         };
-        let page = Resource::new(filter, list_audit);
-        view! {
-            <Title text=t(K::admin_log_title)/>
-            <h1>{t(K::admin_log_title)}</h1>
-            <AdminNav/>
-            <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    match page.await {
-                        Err(e) => refusal(e),
-                        Ok(p) => view! {
+        page_with(
+            |m| m.role.can(Permission::ReadAudit),
+            filter,
+            list_audit,
+            move |_, p| {
+                let f = filter();
+                view! {
+                            <Title text=t(K::admin_log_title)/>
+                            <h1>{t(K::admin_log_title)}</h1>
+                            <AdminNav/>
                             <form method="get" action="/lots/admin/logg" class="filters">
                                 <div class="field">
                                     <label class="label" for="f-vem">{t(K::log_staff)}</label>
@@ -123,10 +121,8 @@ pub fn AdminLogPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-    })
+                        }.into_any()
+            },
+        )
+    }
 }

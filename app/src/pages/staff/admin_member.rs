@@ -1,20 +1,22 @@
 //! `/lots/admin/personal/{id}`: one account — change role, deactivate or activate, reset password.
 use super::admin_staff::{AdminNav, RoleSelect};
-use super::shell::with_section;
+use super::shell::page_with;
 use crate::api::staff::get_staff;
-use crate::components::staff_form::{refusal, SecretNotice, StaffErrors};
+use crate::components::staff_form::{SecretNotice, StaffErrors};
 use crate::i18n::{t, K};
-use crate::models::staff::{field, Section};
+use crate::models::staff::field;
+use crate::models::staff::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn AdminMemberPage() -> impl IntoView {
-    with_section(Section::Admin, || {
+    {
         let params = use_params_map();
         let saved = use_query_map().read_untracked().get("sparat").is_some();
-        let member = Resource::new(
+        page_with(
+            |m| m.role.can(Permission::ManageStaff),
             move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()),
             |id| async move {
                 match id {
@@ -22,16 +24,10 @@ pub fn AdminMemberPage() -> impl IntoView {
                     None => Err(crate::error::AppError::NotFound),
                 }
             },
-        );
-        view! {
-            <AdminNav/>
-            <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match member.await {
-                        Err(e) => refusal(e),
-                        Ok(m) => {
-                            let action = format!("/lots/admin/personal/{}", m.id);
-                            view! {
+            move |_, m| {
+                let action = format!("/lots/admin/personal/{}", m.id);
+                view! {
+                                <AdminNav/>
                                 <Title text=m.name.clone()/>
                                 <h1>{m.name.clone()}</h1>
                                 {saved.then(|| view! { <p class="notice" role="status">{t(K::admin_saved)}</p> })}
@@ -70,10 +66,7 @@ pub fn AdminMemberPage() -> impl IntoView {
                                     </form>
                                 })}
                             }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        }
-    })
+            },
+        )
+    }
 }

@@ -1,29 +1,29 @@
 //! `/lots/admin/installningar`: the team's public contact details and first-contact promise.
 use super::admin_staff::AdminNav;
-use super::shell::with_section;
+use super::shell::page_with;
 use crate::api::staff::get_team_settings;
-use crate::components::staff_form::{refusal, StaffErrors, StaffField};
+use crate::components::staff_form::{StaffErrors, StaffField};
 use crate::i18n::{t, K};
-use crate::models::staff::{field, Section};
+use crate::models::staff::field;
+use crate::models::staff::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AdminSettingsPage() -> impl IntoView {
-    with_section(Section::Admin, || {
+    {
         let saved = use_query_map().read_untracked().get("sparat").is_some();
-        let settings = Resource::new(|| (), |_| get_team_settings());
-        view! {
-            <Title text=t(K::admin_settings_title)/>
-            <h1>{t(K::admin_settings_title)}</h1>
-            <AdminNav/>
-            {saved.then(|| view! { <p class="notice" role="status">{t(K::admin_saved)}</p> })}
-            <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match settings.await {
-                        Err(e) => refusal(e),
-                        Ok(s) => view! {
+        page_with(
+            |m| m.role.can(Permission::ManageTeam),
+            || (),
+            |_| get_team_settings(),
+            move |_, s| {
+                view! {
+                            <Title text=t(K::admin_settings_title)/>
+                            <h1>{t(K::admin_settings_title)}</h1>
+                            <AdminNav/>
+                            {saved.then(|| view! { <p class="notice" role="status">{t(K::admin_saved)}</p> })}
                             <p>{t(K::admin_settings_intro)}</p>
                             <StaffErrors/>
                             <form method="post" action="/lots/admin/installningar" novalidate=true class="narrow">
@@ -41,10 +41,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
                                 </div>
                                 <button class="button" type="submit">{t(K::admin_save)}</button>
                             </form>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-    })
+                        }.into_any()
+            },
+        )
+    }
 }

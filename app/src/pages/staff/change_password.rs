@@ -1,4 +1,5 @@
 //! `/lots/byt-losenord`: choose a new password (required after an admin's reset).
+use super::shell::page;
 use crate::components::staff_form::{StaffErrors, StaffField};
 use crate::i18n::{t, K};
 use crate::models::staff::field;
@@ -8,7 +9,10 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    view! { <ChangePasswordForm forced=false/> }
+    page(
+        |_| true,
+        |m| view! { <ChangePasswordForm forced=m.must_change_password/> }.into_any(),
+    )
 }
 
 /// `forced`: shown instead of the workspace until a temporary password is replaced.

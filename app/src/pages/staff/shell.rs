@@ -1,9 +1,13 @@
-//! The workspace frame for every page under `/lots`: who is signed in, the navigation their role
-//! allows, logout, and the page. Anonymous callers get the login form here (status 401), and a
-//! temporary password must be changed before anything else.
+//! The workspace frame around every page under `/lots`: who is signed in, the navigation their
+//! role allows, and logout — or, instead of the page, the login form (status 401) or the step that
+//! comes first (a new password, the team's required two-factor login).
+//!
+//! Each page loads who is signed in next to its own data, both at the page's top level, and reads
+//! them in one `<Suspense>`. (Resources created inside another `<Suspense>`'s content, or one
+//! resource read in two, can keep a server render from ever finishing: leptos-rs/leptos #4866 and
+//! #4851. A frame in a parent route with the page in its `<Outlet/>` did exactly that here.)
 use super::change_password::ChangePasswordForm;
 use super::login::LoginForm;
-use super::two_factor::TwoFactorPage;
 use crate::api::staff::current_staff;
 use crate::components::staff_form::refusal;
 use crate::error::AppError;
@@ -11,42 +15,122 @@ use crate::i18n::{t, K};
 use crate::models::staff::{Me, Section};
 use crate::status::set_status;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
+use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use serde::{de::DeserializeOwned, Serialize};
 
-#[component]
-pub fn StaffShell() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| current_staff());
-    let location = use_location();
+/// The pages that are themselves the step a member must take first.
+pub const PASSWORD_PAGE: &str = "/lots/byt-losenord";
+pub const TWO_FACTOR_PAGE: &str = "/lots/tvastegs";
+
+/// A page that needs only who is signed in. `allowed` says whether their role may see it.
+pub fn page(
+    allowed: impl Fn(&Me) -> bool + Clone + Send + Sync + 'static,
+    content: impl Fn(Me) -> AnyView + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_staff());
+    let path = use_location().pathname.get_untracked();
     view! {
         <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
-            {move || Suspend::new(async move {
-                match resource.await {
-                    Ok(m) if m.must_change_password => view! { <ChangePasswordForm forced=true/> }.into_any(),
-                    Ok(m) if m.needs_two_factor => view! {
-                        <TwoFactorPage/>
-                        <form method="post" action="/lots/logga-ut" class="narrow">
-                            <button class="button-secondary" type="submit">{t(K::nav_logout)}</button>
-                        </form>
-                    }.into_any(),
-                    Ok(m) => {
-                        // The pages inside read who is signed in from here (loaded once).
-                        provide_context(m.clone());
-                        view! {
-                            <div class="workspace">
-                                <StaffNav me=m/>
-                                <div class="workspace-main"><Outlet/></div>
-                            </div>
-                        }.into_any()
-                    }
-                    Err(AppError::Unauthorized) => {
-                        set_status(401);
-                        view! { <LoginForm next=location.pathname.get_untracked()/> }.into_any()
-                    }
-                    Err(e) => refusal(e),
-                }
-            })}
+            {move || {
+                let (allowed, content, path) = (allowed.clone(), content.clone(), path.clone());
+                Suspend::new(async move { frame(me.await, &path, allowed, content) })
+            }}
         </Suspense>
+    }
+}
+
+/// A page with data of its own: `fetch` loads it for the value of `source` (a route parameter, a
+/// filter). It is loaded in the same resource as who is signed in: one resource per page, read in
+/// one `<Suspense>` (two resources awaited in one `Suspend` also left server renders hanging).
+pub fn page_with<S, T, Fut>(
+    allowed: impl Fn(&Me) -> bool + Clone + Send + Sync + 'static,
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetch: impl Fn(S) -> Fut + Clone + Send + Sync + 'static,
+    content: impl Fn(Me, T) -> AnyView + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let both = Resource::new(source, move |s| {
+        let fetch = fetch.clone();
+        async move { (current_staff().await, fetch(s).await) }
+    });
+    let path = use_location().pathname.get_untracked();
+    view! {
+        <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
+            {move || {
+                let (allowed, content, path) = (allowed.clone(), content.clone(), path.clone());
+                Suspend::new(async move {
+                    let (me, data) = both.await;
+                    frame(me, &path, allowed, move |m| match data {
+                        Ok(d) => content(m, d),
+                        Err(e) => refusal(e),
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn frame(
+    me: Result<Me, AppError>,
+    path: &str,
+    allowed: impl Fn(&Me) -> bool,
+    content: impl FnOnce(Me) -> AnyView,
+) -> AnyView {
+    match me {
+        Err(AppError::Unauthorized) => {
+            set_status(401);
+            gate(view! { <LoginForm next=path.to_string()/> }.into_any())
+        }
+        Err(e) => gate(refusal(e)),
+        Ok(m) if m.must_change_password && path == PASSWORD_PAGE => gate(content(m)),
+        Ok(m) if m.must_change_password => {
+            gate(view! { <ChangePasswordForm forced=true/> }.into_any())
+        }
+        Ok(m) if m.needs_two_factor && path == TWO_FACTOR_PAGE => {
+            gate(view! { {content(m)} <LogoutButton/> }.into_any())
+        }
+        Ok(m) if m.needs_two_factor => gate(
+            view! {
+                <h1>{t(K::tf_title)}</h1>
+                <p>{t(K::tf_required)}</p>
+                <p><a class="button" href=TWO_FACTOR_PAGE>{t(K::tf_set_up)}</a></p>
+                <LogoutButton/>
+            }
+            .into_any(),
+        ),
+        Ok(m) => {
+            let body = if allowed(&m) {
+                content(m.clone())
+            } else {
+                refusal(AppError::Forbidden)
+            };
+            view! {
+                <div class="workspace">
+                    <StaffNav me=m/>
+                    <div class="workspace-main">{body}</div>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// What takes the page's place, without the navigation.
+fn gate(content: AnyView) -> AnyView {
+    view! { <div class="gate">{content}</div> }.into_any()
+}
+
+#[component]
+fn LogoutButton() -> impl IntoView {
+    view! {
+        <form method="post" action="/lots/logga-ut">
+            <button class="button-secondary" type="submit">{t(K::nav_logout)}</button>
+        </form>
     }
 }
 
@@ -66,23 +150,10 @@ fn StaffNav(me: Me) -> impl IntoView {
                     .filter(move |s| role.can(s.permission()))
                     .map(|s| view! { <li><A href=s.path()>{t(s.label())}</A></li> })
                     .collect_view()}
-                <li><A href="/lots/byt-losenord">{t(K::nav_password)}</A></li>
-                <li><A href="/lots/tvastegs">{t(K::nav_two_factor)}</A></li>
+                <li><A href=PASSWORD_PAGE>{t(K::nav_password)}</A></li>
+                <li><A href=TWO_FACTOR_PAGE>{t(K::nav_two_factor)}</A></li>
             </ul>
-            <form method="post" action="/lots/logga-ut">
-                <button class="button-secondary" type="submit">{t(K::nav_logout)}</button>
-            </form>
+            <LogoutButton/>
         </nav>
-    }
-}
-
-/// For a page inside the shell: shows `page` when the signed-in member's role has the section's
-/// permission, else "not allowed" (403). The page's own server functions check again.
-pub fn with_section<V: IntoView + 'static>(section: Section, page: impl FnOnce() -> V) -> AnyView {
-    match use_context::<Me>() {
-        Some(m) if m.role.can(section.permission()) => page().into_any(),
-        Some(_) => refusal(AppError::Forbidden),
-        // Only inside the shell, which shows the login form instead.
-        None => ().into_any(),
     }
 }

@@ -1,7 +1,8 @@
 //! `/lots/tvastegs`: set up two-factor login (scan a QR code, confirm with a code, keep the
 //! recovery codes), or turn it off where the team does not require it.
+use super::shell::page_with;
 use crate::api::staff::two_factor_status;
-use crate::components::staff_form::{refusal, use_echo, StaffErrors, StaffField};
+use crate::components::staff_form::{use_echo, StaffErrors, StaffField};
 use crate::i18n::{fill, t, use_lang, K};
 use crate::models::two_factor::field;
 use leptos::prelude::*;
@@ -10,16 +11,20 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn TwoFactorPage() -> impl IntoView {
-    let status = Resource::new(|| (), |_| two_factor_status());
     let lang = use_lang();
     let saved = use_query_map().read_untracked().get("sparat").is_some();
     let codes = use_echo().secret;
-    view! {
+    page_with(
+        |_| true,
+        || (),
+        |_| two_factor_status(),
+        move |_, s| {
+            view! {
         <Title text=t(K::tf_title)/>
         <div class="narrow">
             <h1>{t(K::tf_title)}</h1>
             {saved.then(|| view! { <p class="notice" role="status">{t(K::admin_saved)}</p> })}
-            {codes.map(|codes| view! {
+            {codes.clone().map(|codes| view! {
                 <div class="notice" role="status">
                     <h2>{t(K::tf_codes_title)}</h2>
                     <p>{t(K::tf_codes_text)}</p>
@@ -29,11 +34,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                 </div>
             })}
             <StaffErrors/>
-            <Suspense fallback=|| view! { <p>{t(K::loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match status.await {
-                        Err(e) => refusal(e),
-                        Ok(s) if s.enabled => view! {
+            {if s.enabled { view! {
                             <p>{t(K::tf_on)}</p>
                             <p>{fill(lang, K::tf_codes_left, &[("count", &s.recovery_codes_left.to_string())])}</p>
                             {(!s.required).then(|| view! {
@@ -44,9 +45,8 @@ pub fn TwoFactorPage() -> impl IntoView {
                                     <button class="button-secondary" type="submit">{t(K::tf_off_submit)}</button>
                                 </form>
                             })}
-                        }.into_any(),
-                        Ok(s) => {
-                            let enrol = s.enrol.unwrap_or_default();
+                        }.into_any() } else {
+                            let enrol = s.enrol.clone().unwrap_or_default();
                             view! {
                                 <p>{t(if s.required { K::tf_required } else { K::tf_optional })}</p>
                                 <ol class="steps">
@@ -64,10 +64,9 @@ pub fn TwoFactorPage() -> impl IntoView {
                                     <button class="button" type="submit">{t(K::tf_on_submit)}</button>
                                 </form>
                             }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+            }}
         </div>
-    }
+    }.into_any()
+        },
+    )
 }
