@@ -2,10 +2,10 @@
 //! role allows, and logout — or, instead of the page, the login form (status 401) or the step that
 //! comes first (a new password, the team's required two-factor login).
 //!
-//! Each page loads who is signed in next to its own data, both at the page's top level, and reads
-//! them in one `<Suspense>`. (Resources created inside another `<Suspense>`'s content, or one
-//! resource read in two, can keep a server render from ever finishing: leptos-rs/leptos #4866 and
-//! #4851. A frame in a parent route with the page in its `<Outlet/>` did exactly that here.)
+//! Each page loads who is signed in together with its own data, in one resource at the page's top
+//! level, read in one `<Suspense>`: no resource is created inside another `<Suspense>`'s content
+//! and none is read twice (both can keep a server render from finishing: leptos-rs/leptos #4866,
+//! #4851), and a page needs one round of loading, not two.
 use super::change_password::ChangePasswordForm;
 use super::login::LoginForm;
 use crate::api::staff::current_staff;
@@ -41,8 +41,7 @@ pub fn page(
 }
 
 /// A page with data of its own: `fetch` loads it for the value of `source` (a route parameter, a
-/// filter). It is loaded in the same resource as who is signed in: one resource per page, read in
-/// one `<Suspense>` (two resources awaited in one `Suspend` also left server renders hanging).
+/// filter), in the same resource as who is signed in.
 pub fn page_with<S, T, Fut>(
     allowed: impl Fn(&Me) -> bool + Clone + Send + Sync + 'static,
     source: impl Fn() -> S + Send + Sync + 'static,
