@@ -57,12 +57,7 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
     ];
     let txn = app::ssr::db::write_txn(&state.db).await?;
     for (i, (channel, pairs)) in samples.iter().enumerate() {
-        let form = RawForm(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        );
+        let form = RawForm::from_pairs(pairs);
         let request =
             parse(*channel, &form).map_err(|e| format!("demo sample {i} is invalid: {e:?}"))?;
         insert_or_get(

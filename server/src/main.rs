@@ -72,10 +72,10 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                     .map(|t| t.id)
                     .ok_or_else(|| format!("--team: no team \"{slug}\""))?,
             };
-            let form = RawForm(vec![
-                (field::NAME.into(), name),
-                (field::EMAIL.into(), email),
-                (field::ROLE.into(), role.as_str().into()),
+            let form = RawForm::from_pairs(&[
+                (field::NAME, &name),
+                (field::EMAIL, &email),
+                (field::ROLE, role.as_str()),
             ]);
             let new = parse_new_staff(&form).map_err(|e| describe(&e))?;
             let password = cli::read_password()?;

@@ -10,26 +10,14 @@ use leptos::prelude::*;
 /// The signed-in staff member (any role; also before a temporary password is changed).
 #[server(endpoint = "staff/me")]
 pub async fn current_staff() -> Result<Me, AppError> {
-    use crate::ssr::{authz, entities::team};
-    use sea_orm::EntityTrait;
-    crate::status::with_status(
-        async {
-            let (state, who) = authz::signed_in_here().await?;
-            let team_name = team::Entity::find_by_id(who.team_id())
-                .one(&state.db)
-                .await?
-                .map(|t| t.name)
-                .unwrap_or_default();
-            Ok(Me {
-                name: who.name().to_string(),
-                role: who.role(),
-                team_name,
-                must_change_password: who.must_change_password(),
-                needs_two_factor: who.needs_two_factor(),
-            })
-        }
-        .await,
-    )
+    use crate::ssr::authz;
+    crate::status::with_status(authz::signed_in_here().await.map(|(_, who)| Me {
+        name: who.name().to_string(),
+        role: who.role(),
+        team_name: who.team_name().to_string(),
+        must_change_password: who.must_change_password(),
+        needs_two_factor: who.needs_two_factor(),
+    }))
 }
 
 /// Admin: the team's staff accounts.

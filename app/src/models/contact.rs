@@ -361,12 +361,7 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> RawForm {
-        RawForm(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        RawForm::from_pairs(pairs)
     }
 
     fn keys(e: &FieldErrors) -> Vec<(&str, K)> {

@@ -13,6 +13,16 @@ impl RawForm {
         RawForm(form_urlencoded_pairs(body))
     }
 
+    /// A form from name/value pairs (tests, the console, demo data).
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Self {
+        RawForm(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
     /// The first value for `name`, or "".
     pub fn get(&self, name: &str) -> &str {
         self.0

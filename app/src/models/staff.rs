@@ -251,12 +251,7 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> RawForm {
-        RawForm(
-            pairs
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        )
+        RawForm::from_pairs(pairs)
     }
 
     #[test]

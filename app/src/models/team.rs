@@ -83,12 +83,12 @@ mod tests {
     #[test]
     fn settings_are_checked_per_field() {
         let f = |d: &str| {
-            RawForm(vec![
-                ("team_name".into(), "Hälsolotsen".into()),
-                ("municipality".into(), "Högsby kommun".into()),
-                ("phone".into(), "0491-123 45".into()),
-                ("email".into(), "lots@hogsby.se".into()),
-                ("first_contact_days".into(), d.into()),
+            RawForm::from_pairs(&[
+                ("team_name", "Hälsolotsen"),
+                ("municipality", "Högsby kommun"),
+                ("phone", "0491-123 45"),
+                ("email", "lots@hogsby.se"),
+                ("first_contact_days", d),
             ])
         };
         assert_eq!(parse_team_settings(&f("3")).unwrap().first_contact_days, 3);

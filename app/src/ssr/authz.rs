@@ -23,6 +23,7 @@ pub struct Staff {
     must_change_password: bool,
     /// The team requires two-factor login and this member has not set it up yet.
     needs_two_factor: bool,
+    team_name: String,
     client: Option<IpAddr>,
 }
 
@@ -46,6 +47,9 @@ impl Staff {
     pub fn needs_two_factor(&self) -> bool {
         self.needs_two_factor
     }
+    pub fn team_name(&self) -> &str {
+        &self.team_name
+    }
     /// The address the request came from, for the audit log.
     pub fn client(&self) -> Option<IpAddr> {
         self.client
@@ -63,10 +67,9 @@ pub async fn identify(state: &AppState, parts: &Parts) -> Result<Option<Staff>, 
     let Some(m) = found.filter(|f| !f.second_factor_pending).map(|f| f.staff) else {
         return Ok(None);
     };
-    let required = team::Entity::find_by_id(m.team_id)
-        .one(&state.db)
-        .await?
-        .is_some_and(|t| t.require_two_factor);
+    let Some(team) = team::Entity::find_by_id(m.team_id).one(&state.db).await? else {
+        return Ok(None);
+    };
     let Some(role) = Role::parse(&m.role) else {
         tracing::error!(staff = m.id, "staff row with an unknown role");
         return Err(AppError::Forbidden);
@@ -77,7 +80,8 @@ pub async fn identify(state: &AppState, parts: &Parts) -> Result<Option<Staff>, 
         role,
         name: m.name,
         must_change_password: m.must_change_password,
-        needs_two_factor: required && m.totp_secret.is_none(),
+        needs_two_factor: team.require_two_factor && m.totp_secret.is_none(),
+        team_name: team.name,
         client: parts.extensions.get::<ClientIp>().map(|c| c.0),
     }))
 }

@@ -32,21 +32,35 @@ fn row(m: staff::Model) -> Option<StaffRow> {
     })
 }
 
-async fn audit_by(
+/// Who did something to an account: a signed-in admin, or the operator at the server's console.
+#[derive(Clone, Copy)]
+enum By<'a> {
+    Admin(&'a Staff),
+    Console { team_id: i64 },
+}
+
+async fn record(
     txn: &DatabaseTransaction,
-    who: &Staff,
+    by: By<'_>,
     action: &'static str,
     subject: Option<i64>,
     detail: Option<String>,
 ) -> Result<(), DbErr> {
+    let (team_id, actor, client, detail) = match by {
+        By::Admin(who) => (who.team_id(), Some(who.id()), who.client(), detail),
+        By::Console { team_id } => {
+            let note = detail.map_or("console".into(), |d| format!("console: {d}"));
+            (team_id, None, None, Some(note))
+        }
+    };
     audit::record(
         txn,
         Event {
-            team_id: Some(who.team_id()),
-            actor: Some(who.id()),
+            team_id: Some(team_id),
+            actor,
             action,
             subject: subject.map(|id| ("staff", id.to_string())),
-            client: who.client(),
+            client,
             detail,
         },
     )
@@ -57,7 +71,7 @@ async fn audit_by(
 /// The caller's team's accounts, by name.
 pub async fn list(state: &AppState, who: &Staff) -> Result<Vec<StaffRow>, AppError> {
     let txn = super::db::write_txn(&state.db).await?;
-    audit_by(&txn, who, action::STAFF_READ, None, None).await?;
+    record(&txn, By::Admin(who), action::STAFF_READ, None, None).await?;
     let rows = staff::Entity::find()
         .filter(staff::Column::TeamId.eq(who.team_id()))
         .order_by_asc(staff::Column::Name)
@@ -71,7 +85,7 @@ pub async fn list(state: &AppState, who: &Staff) -> Result<Vec<StaffRow>, AppErr
 pub async fn get(state: &AppState, who: &Staff, id: i64) -> Result<StaffRow, AppError> {
     let txn = super::db::write_txn(&state.db).await?;
     let m = in_team(&txn, who, id).await?;
-    audit_by(&txn, who, action::STAFF_READ, Some(id), None).await?;
+    record(&txn, By::Admin(who), action::STAFF_READ, Some(id), None).await?;
     txn.commit().await?;
     row(m).ok_or(AppError::Internal)
 }
@@ -137,9 +151,9 @@ pub async fn create(
         .ok_or(AppError::Internal)?;
     let txn = super::db::write_txn(&state.db).await?;
     let id = insert(&txn, who.team_id(), &new, hash, true).await?;
-    audit_by(
+    record(
         &txn,
-        who,
+        By::Admin(who),
         action::STAFF_CREATE,
         Some(id),
         Some(new.role.as_str().into()),
@@ -164,40 +178,16 @@ pub async fn create_from_console(
         .ok_or(AppError::Internal)?;
     let txn = super::db::write_txn(&state.db).await?;
     let id = insert(&txn, team_id, &new, hash, false).await?;
-    console_audit(
+    record(
         &txn,
-        team_id,
+        By::Console { team_id },
         action::STAFF_CREATE,
-        id,
+        Some(id),
         Some(new.role.as_str().into()),
     )
     .await?;
     txn.commit().await?;
     Ok(id)
-}
-
-async fn console_audit(
-    txn: &DatabaseTransaction,
-    team_id: i64,
-    action: &'static str,
-    id: i64,
-    detail: Option<String>,
-) -> Result<(), DbErr> {
-    audit::record(
-        txn,
-        Event {
-            team_id: Some(team_id),
-            action,
-            subject: Some(("staff", id.to_string())),
-            detail: Some(match detail {
-                Some(d) => format!("console: {d}"),
-                None => "console".into(),
-            }),
-            ..Default::default()
-        },
-    )
-    .await
-    .map(|_| ())
 }
 
 /// What an admin can change on an account.
@@ -241,12 +231,28 @@ pub async fn change(
     };
     let txn = super::db::write_txn(&state.db).await?;
     in_team(&txn, who, id).await?;
+    let (action, detail) = apply(&txn, id, change, hash, true).await?;
+    record(&txn, By::Admin(who), action, Some(id), detail).await?;
+    txn.commit().await?;
+    Ok(temporary)
+}
+
+/// Writes `change` to account `id`: the row, its second factor, its sessions. `password_hash` is
+/// the new password for a reset and `temporary` whether it must be changed at next login. Returns
+/// the audit action and note.
+async fn apply(
+    txn: &DatabaseTransaction,
+    id: i64,
+    change: Change,
+    password_hash: Option<String>,
+    temporary: bool,
+) -> Result<(&'static str, Option<String>), DbErr> {
     let mut m = staff::ActiveModel {
         id: Set(id),
         updated_at: Set(Utc::now()),
         ..Default::default()
     };
-    let (action, detail) = match change {
+    let done = match change {
         Change::Role(r) => {
             m.role = Set(r.as_str().into());
             (action::STAFF_ROLE, Some(r.as_str().to_string()))
@@ -260,23 +266,23 @@ pub async fn change(
             (action::STAFF_ACTIVATE, None)
         }
         Change::ResetPassword => {
-            m.password_hash = Set(hash.unwrap_or_default());
-            m.must_change_password = Set(true);
+            let hash =
+                password_hash.ok_or_else(|| DbErr::Custom("reset without a password".into()))?;
+            m.password_hash = Set(hash);
+            m.must_change_password = Set(temporary);
             (action::STAFF_PASSWORD_RESET, None)
         }
         Change::ResetTwoFactor => (action::STAFF_TWO_FACTOR_RESET, None),
     };
-    staff::Entity::update(m).exec(&txn).await?;
+    staff::Entity::update(m).exec(txn).await?;
     if change == Change::ResetTwoFactor {
-        super::two_factor::clear(&txn, id).await?;
+        super::two_factor::clear(txn, id).await?;
     }
     if change != Change::Activate {
         // A changed role, a lost password or phone must not live on in open sessions.
-        sessions::end_all(&txn, id).await?;
+        sessions::end_all(txn, id).await?;
     }
-    audit_by(&txn, who, action, Some(id), detail).await?;
-    txn.commit().await?;
-    Ok(temporary)
+    Ok(done)
 }
 
 /// The operator's `halsolots user deactivate` / `reset-password`: by e-mail, in any team.
@@ -297,37 +303,15 @@ pub async fn change_from_console(
         None => None,
     };
     let txn = super::db::write_txn(&state.db).await?;
-    let mut row = staff::ActiveModel {
-        id: Set(m.id),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
-    };
-    let action = match change {
-        Change::Deactivate => {
-            row.active = Set(false);
-            action::STAFF_DEACTIVATE
-        }
-        Change::ResetPassword => {
-            row.password_hash = Set(hash.ok_or(AppError::Internal)?);
-            row.must_change_password = Set(false);
-            action::STAFF_PASSWORD_RESET
-        }
-        Change::Activate => {
-            row.active = Set(true);
-            action::STAFF_ACTIVATE
-        }
-        Change::Role(r) => {
-            row.role = Set(r.as_str().into());
-            action::STAFF_ROLE
-        }
-        Change::ResetTwoFactor => action::STAFF_TWO_FACTOR_RESET,
-    };
-    staff::Entity::update(row).exec(&txn).await?;
-    if change == Change::ResetTwoFactor {
-        super::two_factor::clear(&txn, m.id).await?;
-    }
-    sessions::end_all(&txn, m.id).await?;
-    console_audit(&txn, m.team_id, action, m.id, None).await?;
+    let (action, detail) = apply(&txn, m.id, change, hash, false).await?;
+    record(
+        &txn,
+        By::Console { team_id: m.team_id },
+        action,
+        Some(m.id),
+        detail,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

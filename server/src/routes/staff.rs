@@ -84,6 +84,12 @@ fn with_cookie(mut res: Response, cookie: &str) -> Response {
     res
 }
 
+/// 303 to `to`, carrying the cookie of the session behind `token`.
+fn redirect_with_session(state: &AppState, token: &str, to: &str) -> Response {
+    let cookie = sessions::set_cookie(&state.settings.access, token);
+    with_cookie(Redirect::to(to).into_response(), &cookie)
+}
+
 fn client(parts: &Parts) -> Option<std::net::IpAddr> {
     parts.extensions.get::<ClientIp>().map(|c| c.0)
 }
@@ -110,9 +116,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     };
     match outcome {
         Ok(Login::Ok { token, .. }) => {
-            let cookie = sessions::set_cookie(&state.settings.access, &token);
-            let to = safe_next(form.get(field::NEXT)).to_string();
-            with_cookie(Redirect::to(&to).into_response(), &cookie)
+            redirect_with_session(&state, &token, safe_next(form.get(field::NEXT)))
         }
         Ok(Login::Failed) => {
             show(
@@ -124,10 +128,12 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             .await
         }
         Ok(Login::SecondFactor { token }) => {
-            let cookie = sessions::set_cookie(&state.settings.access, &token);
-            let next = safe_next(form.get(field::NEXT));
-            let to = format!("/lots/logga-in/kod?tillbaka={}", encode_path(next));
-            with_cookie(Redirect::to(&to).into_response(), &cookie)
+            let next = encode_path(safe_next(form.get(field::NEXT)));
+            redirect_with_session(
+                &state,
+                &token,
+                &format!("/lots/logga-in/kod?tillbaka={next}"),
+            )
         }
         Ok(Login::Locked(wait)) => locked(state, parts, echo(K::login_locked), wait).await,
         Err(e) => refuse(state, parts, e, Some(&form)).await,
@@ -178,9 +184,7 @@ pub async fn login_code(State(state): State<AppState>, req: Request) -> Response
     let code = form.get(two_factor_field::CODE);
     match staff_access::second_factor(&state, &token, code, client(&parts)).await {
         Ok(Login::Ok { token, .. }) => {
-            let cookie = sessions::set_cookie(&state.settings.access, &token);
-            let to = safe_next(form.get(field::NEXT)).to_string();
-            with_cookie(Redirect::to(&to).into_response(), &cookie)
+            redirect_with_session(&state, &token, safe_next(form.get(field::NEXT)))
         }
         Ok(Login::Locked(wait)) => locked(state, parts, echo(K::login_locked), wait).await,
         Ok(_) => show(state, parts, echo(K::err_code), StatusCode::UNAUTHORIZED).await,
@@ -259,10 +263,7 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
     };
     let current = form.get(field::CURRENT).to_string();
     match staff_access::change_password(&state, &who, current, new).await {
-        Ok(Ok(token)) => with_cookie(
-            Redirect::to("/lots/byt-losenord?sparat=1").into_response(),
-            &sessions::set_cookie(&state.settings.access, &token),
-        ),
+        Ok(Ok(token)) => redirect_with_session(&state, &token, "/lots/byt-losenord?sparat=1"),
         Ok(Err(ChangeRefused::WrongCurrent)) => {
             let e = AppError::Invalid(errors_at(field::CURRENT, K::err_current_wrong));
             refuse(state, parts, e, None).await

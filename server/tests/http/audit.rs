@@ -193,6 +193,52 @@ async fn every_read_and_change_of_personal_data_is_recorded() {
             assert!(dup.body.contains("Det finns redan ett konto"));
             assert_eq!(creates(app.audit_actions().await), before);
 
+            // Bad input gets a message at each field and changes nothing.
+            let bad_staff = app
+                .post_as(
+                    "/lots/admin",
+                    Some(&c),
+                    &[
+                        ("name", "Ny"),
+                        ("email", "inte-en-adress"),
+                        ("role", "root"),
+                    ],
+                )
+                .await;
+            assert_eq!(bad_staff.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(bad_staff.body.contains("Skriv en e-postadress"));
+            assert!(bad_staff.body.contains("Välj en roll."));
+            assert_eq!(creates(app.audit_actions().await), before);
+            let updates = |a: Vec<String>| a.iter().filter(|x| *x == "team.update").count();
+            let before = updates(app.audit_actions().await);
+            let bad_team = app
+                .post_as(
+                    "/lots/admin/installningar",
+                    Some(&c),
+                    &[
+                        ("team_name", "Annat namn"),
+                        ("municipality", "Annan kommun"),
+                        ("phone", "abc"),
+                        ("email", "lots@hogsby.se"),
+                        ("first_contact_days", "0"),
+                    ],
+                )
+                .await;
+            assert_eq!(bad_team.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(bad_team
+                .body
+                .contains("Skriv ett antal arbetsdagar mellan 1 och 30."));
+            assert!(bad_team
+                .body
+                .contains("Skriv ett telefonnummer med siffror"));
+            assert!(
+                bad_team.body.contains("Annan kommun"),
+                "what was typed is kept"
+            );
+            assert_eq!(updates(app.audit_actions().await), before);
+            assert!(app.get("/").await.body.contains("Högsby kommun"));
+            assert!(!app.get("/").await.body.contains("Annan kommun"));
+
             // The admin's own password change.
             let r = app
                 .post_as(
@@ -418,6 +464,38 @@ async fn a_new_installation_has_no_way_in_until_the_console_adds_an_admin() {
                 StatusCode::SEE_OTHER
             );
 
+            // A new password from the console: the old one stops working, the new one works.
+            let reset = std::process::Command::new(bin)
+                .args(["user", "reset-password", "--email", "admin@a.se"])
+                .env("DATABASE_URL", &url)
+                .env("HALSOLOTS_PASSWORD", "ett helt annat lösenord")
+                .output()
+                .unwrap();
+            assert!(
+                reset.status.success(),
+                "{}",
+                String::from_utf8_lossy(&reset.stderr)
+            );
+            assert_eq!(
+                app.login_with("admin@a.se", PASSWORD, None).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+            let again = app
+                .login_with("admin@a.se", "ett helt annat lösenord", None)
+                .await;
+            assert_eq!(
+                again.location(),
+                "/lots",
+                "chosen by the operator: no forced change"
+            );
+            let unknown = std::process::Command::new(bin)
+                .args(["user", "deactivate", "--email", "nobody@a.se"])
+                .env("DATABASE_URL", &url)
+                .output()
+                .unwrap();
+            assert!(!unknown.status.success());
+            assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
+
             let off = std::process::Command::new(bin)
                 .args(["user", "deactivate", "--email", "admin@a.se"])
                 .env("DATABASE_URL", &url)
@@ -425,7 +503,9 @@ async fn a_new_installation_has_no_way_in_until_the_console_adds_an_admin() {
                 .unwrap();
             assert!(off.status.success());
             assert_eq!(
-                app.login_with("admin@a.se", PASSWORD, None).await.status,
+                app.login_with("admin@a.se", "ett helt annat lösenord", None)
+                    .await
+                    .status,
                 StatusCode::UNAUTHORIZED
             );
         },

@@ -117,19 +117,9 @@ pub async fn fresh_database_url(db: Db) -> Option<(String, Cleanup)> {
 impl TestApp {
     pub async fn spawn(db: Db, tweak: &dyn Fn(&mut Settings)) -> Option<TestApp> {
         let (url, cleanup) = fresh_database_url(db).await?;
-        let mut settings = Settings::for_database(url);
-        settings.form_rate_limit_per_hour = 0;
-        tweak(&mut settings);
-        let state = server::startup::build_state(settings, leptos_options())
-            .await
-            .unwrap();
-        let router = server::startup::router(state.clone());
-        Some(TestApp {
-            router,
-            state,
-            db,
-            _cleanup: cleanup,
-        })
+        let mut app = TestApp::spawn_on(&url, db, tweak).await;
+        app._cleanup = cleanup;
+        Some(app)
     }
 
     pub async fn call(&self, mut req: Request<Body>, ip: &str) -> TestResponse {
