@@ -5,7 +5,7 @@
 //! caller's transaction, so an entry exists exactly when the change it describes was committed.
 use super::digest::sha256_hex;
 use super::entities::{audit_head, audit_log};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, PaginatorTrait};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -150,15 +150,3 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict, DbErr> {
 
 /// The previous hash of entry 1 (as the migration writes it into the head).
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// When `at` falls: used by the log page's date filter.
-pub fn between(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> sea_orm::Condition {
-    let mut c = sea_orm::Condition::all();
-    if let Some(f) = from {
-        c = c.add(audit_log::Column::At.gte(f));
-    }
-    if let Some(t) = to {
-        c = c.add(audit_log::Column::At.lt(t));
-    }
-    c
-}

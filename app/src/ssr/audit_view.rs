@@ -1,6 +1,6 @@
 //! The audit log page: the caller's team's entries, newest first, filtered. Reading the log is
 //! itself recorded.
-use super::audit::{self, between, Event};
+use super::audit::{self, Event};
 use super::authz::Staff;
 use super::entities::{audit_log, staff};
 use super::state::AppState;
@@ -18,9 +18,14 @@ pub async fn list(state: &AppState, who: &Staff, f: AuditFilter) -> Result<Audit
             .and_then(parse_date)
             .and_then(|(y, m, d)| stockholm_day_start(y, m, d, next))
     };
-    let mut cond = Condition::all()
-        .add(audit_log::Column::TeamId.eq(who.team_id()))
-        .add(between(day(&f.from, false), day(&f.to, true)));
+    let mut cond = Condition::all().add(audit_log::Column::TeamId.eq(who.team_id()));
+    // Both ends are whole Stockholm days: from the first day's start to the day after the last.
+    if let Some(from) = day(&f.from, false) {
+        cond = cond.add(audit_log::Column::At.gte(from));
+    }
+    if let Some(to) = day(&f.to, true) {
+        cond = cond.add(audit_log::Column::At.lt(to));
+    }
     if let Some(id) = f.staff {
         cond = cond.add(audit_log::Column::ActorStaffId.eq(id));
     }

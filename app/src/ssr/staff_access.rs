@@ -52,6 +52,8 @@ pub async fn login(
         .one(&state.db)
         .await?;
     let hash = member.as_ref().map(|m| m.password_hash.clone());
+    // A failure on a real account goes into that team's log (its admins review it).
+    let known = member.as_ref().map(|m| (m.team_id, m.id));
     let ok = state.passwords.verify(hash, password).await;
     let txn = super::db::write_txn(&state.db).await?;
     let outcome = match member.filter(|_| ok) {
@@ -77,7 +79,9 @@ pub async fn login(
             audit::record(
                 &txn,
                 Event {
+                    team_id: known.map(|k| k.0),
                     action: action::LOGIN_FAILED,
+                    subject: known.map(|k| ("staff", k.1.to_string())),
                     client,
                     ..Default::default()
                 },

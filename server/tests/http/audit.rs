@@ -281,7 +281,11 @@ async fn the_log_page_shows_and_filters_entries() {
                 .send("GET", "/lots/admin/logg", Some(&c), &[], None)
                 .await;
             assert_eq!(all.status, StatusCode::OK);
-            assert!(all.body.contains("Loggade in") && all.body.contains("Misslyckad inloggning"));
+            assert!(all.body.contains("<td>Loggade in</td>"));
+            assert!(
+                all.body.contains("<td>Misslyckad inloggning</td>"),
+                "a failed login on a known account is in its team's log"
+            );
             assert!(all.body.contains("Nora Lots"));
 
             let logins = app
@@ -338,6 +342,34 @@ async fn the_log_page_shows_and_filters_entries() {
                 )
                 .await;
             assert!(future.body.contains("Visar 0 av 0 händelser"));
+            let past = app
+                .send(
+                    "GET",
+                    "/lots/admin/logg?till=2000-01-01",
+                    Some(&c),
+                    &[],
+                    None,
+                )
+                .await;
+            assert!(past.body.contains("Visar 0 av 0 händelser"));
+            // A range around today holds everything so far (each read of the log adds one).
+            let range = app
+                .send(
+                    "GET",
+                    "/lots/admin/logg?fran=2000-01-01&till=2099-12-31",
+                    Some(&c),
+                    &[],
+                    None,
+                )
+                .await;
+            let unfiltered = app
+                .send("GET", "/lots/admin/logg", Some(&c), &[], None)
+                .await;
+            let total = |body: &str| -> u32 {
+                let at = body.find(" händelser.").expect("a count");
+                body[..at].rsplit(' ').next().unwrap().parse().unwrap()
+            };
+            assert_eq!(total(&range.body) + 1, total(&unfiltered.body));
         },
     )
     .await;
