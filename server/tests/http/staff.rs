@@ -130,38 +130,27 @@ async fn throttling_engages_and_releases() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_and_expired_sessions_are_refused() {
-    let tweak = |s: &mut app::ssr::settings::Settings| {
-        s.access.session_idle = chrono::TimeDelta::seconds(1);
-    };
-    on_each_db(tweak, |app| async move {
-        app.add_staff(app.state.team_id, Role::Admin, "admin@a.se", "Alva Admin")
-            .await;
-        let c = app.login("admin@a.se").await;
-        assert_eq!(
-            app.send("GET", "/lots", Some(&c), &[], None).await.status,
-            StatusCode::OK
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-        assert_eq!(
-            app.send("GET", "/lots", Some(&c), &[], None).await.status,
-            StatusCode::UNAUTHORIZED
-        );
-    })
-    .await;
-    let tweak = |s: &mut app::ssr::settings::Settings| {
-        s.access.session_max = chrono::TimeDelta::seconds(1);
-    };
-    on_each_db(tweak, |app| async move {
-        app.add_staff(app.state.team_id, Role::Admin, "admin@a.se", "Alva Admin")
-            .await;
-        let c = app.login("admin@a.se").await;
-        tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-        assert_eq!(
-            app.send("GET", "/lots", Some(&c), &[], None).await.status,
-            StatusCode::UNAUTHORIZED
-        );
-    })
-    .await;
+    type Tweak = fn(&mut app::ssr::settings::Settings);
+    let idle: Tweak = |s| s.access.session_idle = chrono::TimeDelta::seconds(1);
+    // Used well within the idle time, but over after its absolute lifetime.
+    let max: Tweak = |s| s.access.session_max = chrono::TimeDelta::seconds(1);
+    for tweak in [idle, max] {
+        on_each_db(tweak, |app| async move {
+            app.add_staff(app.state.team_id, Role::Admin, "admin@a.se", "Alva Admin")
+                .await;
+            let c = app.login("admin@a.se").await;
+            assert_eq!(
+                app.send("GET", "/lots", Some(&c), &[], None).await.status,
+                StatusCode::OK
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+            assert_eq!(
+                app.send("GET", "/lots", Some(&c), &[], None).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+        })
+        .await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
