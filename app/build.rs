@@ -4,10 +4,60 @@
 //! Each file is one language (`sv.txt`, `en.txt`, …) of `key = text` lines. Swedish is the reference:
 //! the build fails if another language lacks a key Swedish has, or has one Swedish lacks, so no text
 //! can go missing. Keys become enum variants (`K::home_title`), so a typo in code does not compile
-//! either. Adding a language is adding a file: no code changes.
+//! either. Adding a language is adding a file (and, if it is new to the project, its CLDR plural
+//! categories below and its rule in `i18n::plural_category`).
+//!
+//! A text that depends on a number has one line per CLDR plural category, `key[one] = …`,
+//! `key[other] = …`: the build fails unless every language has exactly the categories its plural
+//! rules use (Swedish and English: one, other; Arabic: zero, one, two, few, many, other).
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// The CLDR plural categories a language uses for whole numbers.
+fn plural_categories(code: &str) -> &'static [&'static str] {
+    match code {
+        "sv" | "en" => &["one", "other"],
+        "ar" => &["zero", "one", "two", "few", "many", "other"],
+        other => panic!(
+            "locales/{other}.txt: add its CLDR plural categories to build.rs and its rule to \
+             i18n::plural_category"
+        ),
+    }
+}
+
+const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// A catalogue: plain texts, and texts with one form per plural category.
+struct Catalogue {
+    plain: Vec<(String, String)>,
+    plural: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+fn catalogue(path: &Path) -> Catalogue {
+    let mut plain = Vec::new();
+    let mut plural: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (key, text) in parse(path) {
+        match key.split_once('[') {
+            Some((name, rest)) => {
+                let cat = rest.strip_suffix(']').unwrap_or_else(|| {
+                    panic!("{}: `{key}`: expected `key[category]`", path.display())
+                });
+                assert!(
+                    CATEGORIES.contains(&cat),
+                    "{}: `{key}`: `{cat}` is not a CLDR plural category",
+                    path.display()
+                );
+                plural
+                    .entry(name.to_string())
+                    .or_default()
+                    .insert(cat.to_string(), text);
+            }
+            None => plain.push((key, text)),
+        }
+    }
+    Catalogue { plain, plural }
+}
 
 fn parse(path: &Path) -> Vec<(String, String)> {
     let src = std::fs::read_to_string(path)
@@ -22,8 +72,9 @@ fn parse(path: &Path) -> Vec<(String, String)> {
             .split_once(" = ")
             .unwrap_or_else(|| panic!("{}:{}: expected `key = text`", path.display(), n + 1));
         let key = key.trim();
+        let name = key.split_once('[').map_or(key, |(name, _)| name);
         assert!(
-            key.chars()
+            name.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
             "{}:{}: key `{key}` must be snake_case ascii",
             path.display(),
@@ -43,7 +94,7 @@ fn parse(path: &Path) -> Vec<(String, String)> {
 fn main() {
     let dir = Path::new("locales");
     println!("cargo:rerun-if-changed=locales");
-    let mut langs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut catalogues: BTreeMap<String, Catalogue> = BTreeMap::new();
     for entry in std::fs::read_dir(dir).expect("locales/ exists") {
         let path = entry.expect("readable dir entry").path();
         if path.extension().and_then(|e| e.to_str()) == Some("txt") {
@@ -53,9 +104,56 @@ fn main() {
                 .and_then(|s| s.to_str())
                 .expect("utf-8 name")
                 .to_string();
-            langs.insert(code, parse(&path));
+            catalogues.insert(code, catalogue(&path));
         }
     }
+    // Plural keys are checked here, then stand in the key list with their `other` form, so
+    // `text()` of a plural key is its general form and every key is a `K`.
+    let reference_plurals: Vec<String> = catalogues
+        .get("sv")
+        .expect("locales/sv.txt is the reference catalogue")
+        .plural
+        .keys()
+        .cloned()
+        .collect();
+    for (code, c) in &catalogues {
+        let needed = plural_categories(code);
+        let names: Vec<&String> = c.plural.keys().collect();
+        assert_eq!(
+            names,
+            reference_plurals.iter().collect::<Vec<_>>(),
+            "locales/{code}.txt must have the same plural keys as sv.txt"
+        );
+        for (name, forms) in &c.plural {
+            let have: Vec<&str> = forms.keys().map(String::as_str).collect();
+            for cat in needed {
+                assert!(
+                    have.contains(cat),
+                    "locales/{code}.txt: plural key `{name}` lacks `{name}[{cat}]`"
+                );
+            }
+            for cat in &have {
+                assert!(
+                    needed.contains(cat),
+                    "locales/{code}.txt: `{name}[{cat}]`: {code} has no `{cat}` category"
+                );
+            }
+        }
+    }
+    let langs: BTreeMap<String, Vec<(String, String)>> = catalogues
+        .iter()
+        .map(|(code, c)| {
+            let mut all = c.plain.clone();
+            for (name, forms) in &c.plural {
+                assert!(
+                    !all.iter().any(|(k, _)| k == name),
+                    "locales/{code}.txt: `{name}` is both plain and plural"
+                );
+                all.push((name.clone(), forms["other"].clone()));
+            }
+            (code.clone(), all)
+        })
+        .collect();
     let sv = langs
         .get("sv")
         .expect("locales/sv.txt is the reference catalogue")
@@ -191,6 +289,31 @@ fn main() {
         }
         writeln!(code, "];").ok();
     }
+    writeln!(
+        code,
+        "/// The form of plural key `key` for category `cat` in `lang` (`None`: not a plural key)."
+    )
+    .ok();
+    writeln!(
+        code,
+        "pub fn plural_text(lang: Lang, key: K, cat: Plural) -> Option<&'static str> {{ match (lang, key, cat) {{"
+    )
+    .ok();
+    for c in &order {
+        for (name, forms) in &catalogues[*c].plural {
+            for (cat, text) in forms {
+                let mut v = cat.clone();
+                v[..1].make_ascii_uppercase();
+                writeln!(
+                    code,
+                    "        (Lang::{}, K::{name}, Plural::{v}) => Some({text:?}),",
+                    variant(c)
+                )
+                .ok();
+            }
+        }
+    }
+    writeln!(code, "        _ => None,\n    }} }}").ok();
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("texts.rs");
     std::fs::write(out, code).expect("write texts.rs");
 }

@@ -53,6 +53,14 @@ impl AppError {
         }
     }
 
+    /// An internal failure: logs its cause once, here (never personal data: say what failed, not
+    /// with whose data), and answers 503 with a generic message.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        AppError::Internal
+    }
+
     /// The message shown at the top of a form.
     pub fn form_message(&self) -> K {
         match self {

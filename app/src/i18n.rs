@@ -40,6 +40,46 @@ pub fn fill(lang: Lang, key: K, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// A CLDR plural category: which form of a text a number takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Plural {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+/// The CLDR plural category of the whole number `n` in `lang` (unicode.org/cldr, plural rules).
+/// Adding a language does not compile until it has its rule here.
+pub fn plural_category(lang: Lang, n: u64) -> Plural {
+    match lang {
+        Lang::Sv | Lang::En => match n {
+            1 => Plural::One,
+            _ => Plural::Other,
+        },
+        Lang::Ar => match (n, n % 100) {
+            (0, _) => Plural::Zero,
+            (1, _) => Plural::One,
+            (2, _) => Plural::Two,
+            (_, 3..=10) => Plural::Few,
+            (_, 11..=99) => Plural::Many,
+            _ => Plural::Other,
+        },
+    }
+}
+
+/// The text for plural key `key` in the form `n` takes, with `{count}` and `args` filled in.
+pub fn fill_count(lang: Lang, key: K, n: u64, args: &[(&str, &str)]) -> String {
+    let form = plural_text(lang, key, plural_category(lang, n)).unwrap_or(text(lang, key));
+    let mut s = form.replace("{count}", &n.to_string());
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
 /// The page's language, provided once at the top of the app.
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
@@ -134,6 +174,78 @@ mod tests {
                     "{} text {i}: {text}",
                     lang.code()
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        use Plural::*;
+        let cats = |lang| [0, 1, 2, 3, 11, 100].map(|n| plural_category(lang, n));
+        assert_eq!(cats(Lang::Sv), [Other, One, Other, Other, Other, Other]);
+        assert_eq!(cats(Lang::En), [Other, One, Other, Other, Other, Other]);
+        assert_eq!(cats(Lang::Ar), [Zero, One, Two, Few, Many, Other]);
+        // Arabic looks at the last two digits: 103 is few, 111 many, 101 and 102 other.
+        assert_eq!(plural_category(Lang::Ar, 103), Few);
+        assert_eq!(plural_category(Lang::Ar, 111), Many);
+        assert_eq!(plural_category(Lang::Ar, 101), Other);
+        assert_eq!(plural_category(Lang::Ar, 102), Other);
+    }
+
+    #[test]
+    fn recovery_codes_left_in_every_form() {
+        let say = |lang, n| fill_count(lang, K::tf_codes_left, n, &[]);
+        assert_eq!(say(Lang::Sv, 0), "Du har 0 oanvända reservkoder.");
+        assert_eq!(say(Lang::Sv, 1), "Du har 1 oanvänd reservkod.");
+        for n in [2, 3, 11, 100] {
+            assert_eq!(
+                say(Lang::Sv, n),
+                format!("Du har {n} oanvända reservkoder.")
+            );
+        }
+        assert_eq!(say(Lang::En, 1), "You have 1 unused recovery code.");
+        for n in [0, 2, 3, 11, 100] {
+            assert_eq!(
+                say(Lang::En, n),
+                format!("You have {n} unused recovery codes.")
+            );
+        }
+        assert_eq!(say(Lang::Ar, 0), "ليس لديك أي رمز احتياطي غير مستخدم.");
+        assert_eq!(say(Lang::Ar, 1), "لديك رمز احتياطي واحد غير مستخدم.");
+        assert_eq!(say(Lang::Ar, 2), "لديك رمزان احتياطيان غير مستخدمين.");
+        assert_eq!(say(Lang::Ar, 3), "لديك 3 رموز احتياطية غير مستخدمة.");
+        assert_eq!(say(Lang::Ar, 11), "لديك 11 رمزًا احتياطيًا غير مستخدم.");
+        assert_eq!(say(Lang::Ar, 100), "لديك 100 رمز احتياطي غير مستخدم.");
+    }
+
+    #[test]
+    fn log_count_agrees_with_the_total() {
+        let say = |lang, shown: u64, total| {
+            fill_count(
+                lang,
+                K::log_count,
+                total,
+                &[("shown", &shown.to_string()), ("total", &total.to_string())],
+            )
+        };
+        assert_eq!(say(Lang::Sv, 1, 1), "Visar 1 av 1 händelse.");
+        assert_eq!(say(Lang::Sv, 2, 2), "Visar 2 av 2 händelser.");
+        assert_eq!(say(Lang::En, 1, 1), "Showing 1 of 1 event.");
+        assert_eq!(say(Lang::En, 3, 3), "Showing 3 of 3 events.");
+        assert_eq!(say(Lang::Ar, 2, 2), "عرض 2 من 2 حدثين.");
+        assert_eq!(say(Lang::Ar, 11, 11), "عرض 11 من 11 حدثًا.");
+    }
+
+    /// Every plural form keeps the placeholders of the Swedish general form (a form may leave out
+    /// `{count}` where the word says the number, as Arabic does for one and two).
+    #[test]
+    fn plural_forms_have_no_unknown_placeholders() {
+        for lang in Lang::ALL {
+            for key in [K::tf_codes_left, K::log_count] {
+                for n in [0, 1, 2, 3, 11, 100] {
+                    let s = fill_count(*lang, key, n, &[("shown", "1"), ("total", "1")]);
+                    assert!(!s.contains('{'), "{} {key:?} {n}: {s}", lang.code());
+                }
             }
         }
     }

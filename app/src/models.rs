@@ -5,6 +5,7 @@ pub mod boot;
 pub mod contact;
 pub mod email;
 pub mod form;
+pub mod ids;
 pub mod phone;
 pub mod receipt;
 pub mod staff;

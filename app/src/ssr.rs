@@ -1,25 +1,20 @@
-//! Server-only code: settings, database, services, the page shell. Gated once, in `lib.rs`.
-pub mod audit;
-pub mod audit_view;
-pub mod authz;
+//! Server-only code, gated once in `lib.rs`. The folders follow a request's way in:
+//!
+//! - `state`, `ctx`, `client`, `lang`, `shell`: what a handler or server function starts from.
+//! - `auth/`: who is calling — sessions, permission proofs, passwords, two-factor login, throttling.
+//! - `services/`: the rules. Each takes `&impl ConnectionTrait` (or the database to open one
+//!   transaction on), the proof of the permission it needs and what else it needs — never the whole
+//!   `AppState` — and writes its audit entry in the same transaction.
+//! - `repo/`: the sea-orm entities and the queries shared by services.
+//! - `infra/`: the database, settings, time, randomness, rate limits, background writers.
+//!
+//! Imports go down this list, never up (`scripts/check-module-cycles` keeps it so).
+pub mod auth;
 pub mod client;
-pub mod contact_requests;
-pub mod db;
-pub mod digest;
-pub mod entities;
+pub mod ctx;
+pub mod infra;
 pub mod lang;
-pub mod login_throttle;
-pub mod password;
-pub mod random;
-pub mod rate_limit;
-pub mod sessions;
-pub mod settings;
+pub mod repo;
+pub mod services;
 pub mod shell;
-pub mod staff_access;
-pub mod staff_admin;
 pub mod state;
-pub mod submission_queue;
-pub mod team_admin;
-pub mod time;
-pub mod totp;
-pub mod two_factor;

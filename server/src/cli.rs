@@ -1,6 +1,7 @@
 //! The command line: `halsolots [serve [--addr A]] | migrate | demo-data | user … | audit verify`.
 use crate::config::Config;
 use app::models::staff::Role;
+use app::ssr::infra::secret::Secret;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -139,12 +140,12 @@ pub fn with_addr(mut config: Config, addr: Option<String>) -> Result<Config, Str
 }
 
 /// The password for `user add`/`reset-password`: `HALSOLOTS_PASSWORD`, else one line of stdin.
-pub fn read_password() -> Result<String, String> {
+pub fn read_password() -> Result<Secret<String>, String> {
     if let Some(p) = std::env::var("HALSOLOTS_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
     {
-        return Ok(p);
+        return Ok(Secret::new(p));
     }
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
@@ -154,7 +155,7 @@ pub fn read_password() -> Result<String, String> {
     std::io::stdin()
         .read_line(&mut line)
         .map_err(|e| format!("reading the password: {e}"))?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    Ok(Secret::new(line.trim_end_matches(['\r', '\n']).to_string()))
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 use app::models::boot::{AccessibilityStatus, Compliance};
 use app::models::email::Email;
 use app::models::phone::Phone;
-use app::ssr::settings::{AccessSettings, Settings, TeamSettings};
+use app::ssr::infra::settings::{AccessSettings, Settings, TeamSettings};
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything the server needs to start.
 #[derive(Clone, Debug)]
@@ -176,12 +177,21 @@ impl Config {
             session_max: minutes("HALSOLOTS_SESSION_MAX_MINUTES", defaults.session_max)?,
             ..defaults
         };
+        let seconds = |name: &str, default: u64| -> Result<Duration, ConfigError> {
+            match parse_num(var, name, default)? {
+                0 => Err(ConfigError(format!("{name}: must be at least 1"))),
+                n => Ok(Duration::from_secs(n)),
+            }
+        };
         let settings = Settings {
             database_url,
             team,
             form_rate_limit_per_hour: parse_num(var, "HALSOLOTS_FORM_RATE_LIMIT", 30)?,
             trust_forwarded_for: matches!(trust.as_str(), "1" | "true" | "yes"),
             access,
+            request_timeout: seconds("HALSOLOTS_REQUEST_TIMEOUT_SECONDS", 30)?,
+            // A little longer than one request may take, so a request that times out is answered.
+            shutdown_grace: seconds("HALSOLOTS_SHUTDOWN_GRACE_SECONDS", 35)?,
         };
 
         let env = match get(var, "LEPTOS_ENV").as_deref() {

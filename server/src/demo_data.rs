@@ -3,10 +3,11 @@
 use app::models::contact::{parse, Channel};
 use app::models::form::RawForm;
 use app::models::staff::{NewStaff, Role};
-use app::ssr::contact_requests::insert_or_get;
-use app::ssr::entities::{contact_request, staff};
-use app::ssr::password::temporary_password;
-use app::ssr::staff_admin;
+use app::ssr::auth::password::temporary_password;
+use app::ssr::infra::secret::Secret;
+use app::ssr::repo::contact_requests::insert_or_get;
+use app::ssr::repo::entities::{contact_request, staff};
+use app::ssr::services::staff::create_from_console;
 use app::ssr::state::AppState;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
@@ -55,14 +56,14 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
             ],
         ),
     ];
-    let txn = app::ssr::db::write_txn(&state.db).await?;
+    let txn = app::ssr::infra::db::write_txn(&state.db).await?;
     for (i, (channel, pairs)) in samples.iter().enumerate() {
         let form = RawForm::from_pairs(pairs);
         let request =
             parse(*channel, &form).map_err(|e| format!("demo sample {i} is invalid: {e:?}"))?;
         insert_or_get(
             &txn,
-            state.team_id,
+            state.team_id.0,
             &format!("demo-sample-{i}-0000000"),
             &request,
         )
@@ -76,7 +77,7 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
 pub struct DemoAccount {
     pub email: &'static str,
     pub role: Role,
-    pub password: String,
+    pub password: Secret<String>,
 }
 
 /// Adds one demo account per role unless the installation already has staff. Each gets a fresh
@@ -92,13 +93,14 @@ pub async fn accounts(state: &AppState) -> Result<Vec<DemoAccount>, Box<dyn std:
     ];
     let mut out = Vec::new();
     for (email, name, role) in people {
-        let password = temporary_password();
+        let password = temporary_password()?;
         let new = NewStaff {
             name: name.into(),
             email: email.into(),
             role,
         };
-        staff_admin::create_from_console(state, state.team_id, new, password.clone())
+        let (db, passwords) = (&state.db, &state.passwords);
+        create_from_console(db, passwords, state.team_id, new, password.clone())
             .await
             .map_err(|e| format!("demo account {email}: {e}"))?;
         out.push(DemoAccount {
@@ -117,6 +119,11 @@ pub fn print_accounts(accounts: &[DemoAccount]) {
     }
     println!("Demo accounts (log in at /lots/logga-in):");
     for a in accounts {
-        println!("  {:<10} {:<20} {}", a.role.as_str(), a.email, a.password);
+        println!(
+            "  {:<10} {:<20} {}",
+            a.role.as_str(),
+            a.email,
+            a.password.expose()
+        );
     }
 }

@@ -3,9 +3,9 @@ use app::error::AppError;
 use app::i18n::{text, Lang};
 use app::models::form::{FieldErrors, RawForm};
 use app::models::staff::{check_password, field, parse_new_staff};
-use app::ssr::audit::{self, Verdict};
-use app::ssr::entities::team;
-use app::ssr::staff_admin::{self, Change};
+use app::ssr::repo::audit::{self, Verdict};
+use app::ssr::repo::entities::team;
+use app::ssr::services::staff::{self, Change};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::cli::{self, Command};
 use server::config::Config;
@@ -79,40 +79,60 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             ]);
             let new = parse_new_staff(&form).map_err(|e| describe(&e))?;
             let password = cli::read_password()?;
-            check_password(&password).map_err(|k| text(Lang::En, k).to_string())?;
+            check_password(password.expose()).map_err(|k| text(Lang::En, k).to_string())?;
             let email = new.email.clone();
-            let id = staff_admin::create_from_console(&state, team_id, new, password)
-                .await
-                .map_err(|e| match e {
-                    AppError::Invalid(errors) => describe(&errors),
-                    other => other.to_string(),
-                })?;
+            let id =
+                staff::create_from_console(&state.db, &state.passwords, team_id, new, password)
+                    .await
+                    .map_err(|e| match e {
+                        AppError::Invalid(errors) => describe(&errors),
+                        other => other.to_string(),
+                    })?;
             println!("Added {} {email} (id {id}).", role.as_str());
             Ok(())
         }
         Command::UserDeactivate { email } => {
             let state = startup::build_state(config.settings, config.leptos).await?;
-            staff_admin::change_from_console(&state, &email, Change::Deactivate, None)
-                .await
-                .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            staff::change_from_console(
+                &state.db,
+                &state.passwords,
+                &email,
+                Change::Deactivate,
+                None,
+            )
+            .await
+            .map_err(|_| format!("no account with the e-mail address {email}"))?;
             println!("Deactivated {email}; its sessions have ended.");
             Ok(())
         }
         Command::UserResetPassword { email } => {
             let state = startup::build_state(config.settings, config.leptos).await?;
             let password = cli::read_password()?;
-            check_password(&password).map_err(|k| text(Lang::En, k).to_string())?;
-            staff_admin::change_from_console(&state, &email, Change::ResetPassword, Some(password))
-                .await
-                .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            check_password(password.expose()).map_err(|k| text(Lang::En, k).to_string())?;
+            let (db, passwords) = (&state.db, &state.passwords);
+            staff::change_from_console(
+                db,
+                passwords,
+                &email,
+                Change::ResetPassword,
+                Some(password),
+            )
+            .await
+            .map_err(|_| format!("no account with the e-mail address {email}"))?;
             println!("New password set for {email}; its sessions have ended.");
             Ok(())
         }
         Command::UserResetTwoFactor { email } => {
             let state = startup::build_state(config.settings, config.leptos).await?;
-            staff_admin::change_from_console(&state, &email, Change::ResetTwoFactor, None)
-                .await
-                .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            staff::change_from_console(
+                &state.db,
+                &state.passwords,
+                &email,
+                Change::ResetTwoFactor,
+                None,
+            )
+            .await
+            .map_err(|_| format!("no account with the e-mail address {email}"))?;
             println!("Two-factor login removed for {email}; its sessions have ended.");
             Ok(())
         }

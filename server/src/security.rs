@@ -30,7 +30,14 @@ fn private_path(path: &str) -> bool {
 
 /// Adds the headers. A fresh nonce per response goes into the request for the page shell.
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let nonce = app::ssr::random::form_key();
+    // No random source, no nonce: the answer is a 503, never a page with a guessable nonce.
+    let nonce = match app::ssr::infra::random::form_key() {
+        Ok(nonce) => nonce,
+        Err(e) => {
+            tracing::error!(error = %e, "no nonce for the content security policy");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let private = private_path(req.uri().path());
     let mut res = next.run(req).await;

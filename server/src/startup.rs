@@ -3,8 +3,8 @@ use crate::config::Config;
 use crate::middleware;
 use crate::routes::{forms, health, staff};
 use crate::security;
-use app::ssr::db;
-use app::ssr::settings::Settings;
+use app::ssr::infra::db;
+use app::ssr::infra::settings::Settings;
 use app::ssr::shell::shell;
 use app::ssr::state::AppState;
 use app::App;
@@ -13,25 +13,31 @@ use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use http::header::CACHE_CONTROL;
-use http::HeaderValue;
+use http::{HeaderValue, StatusCode};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use sea_orm::DbErr;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Connects, migrates and registers the team: everything before the first request.
-pub async fn build_state(settings: Settings, leptos: LeptosOptions) -> Result<AppState, DbErr> {
+/// Connects, migrates and registers the team: everything before the first request. Any failure
+/// stops the start (a database that does not answer, a password hasher that cannot be made).
+pub async fn build_state(
+    settings: Settings,
+    leptos: LeptosOptions,
+) -> Result<AppState, Box<dyn std::error::Error>> {
     let conn = db::connect(&settings.database_url).await?;
     db::migrate(&conn).await?;
     let team_id = db::ensure_team(&conn, &settings.team).await?;
-    let state = AppState::new(conn, settings, team_id, leptos);
+    let state = AppState::new(conn, settings, team_id, leptos)?;
     state.team.refresh(&state.db).await?;
     Ok(state)
 }
@@ -39,6 +45,11 @@ pub async fn build_state(settings: Settings, leptos: LeptosOptions) -> Result<Ap
 /// All routes: Leptos pages and server functions, the plain-HTML form posts, health checks and
 /// static files, wrapped in the middleware every response gets.
 pub fn router(state: AppState) -> Router {
+    with_layers(routes_of(&state), state)
+}
+
+/// The routes without the middleware (tests add a route of their own, then `with_layers`).
+pub fn routes_of(state: &AppState) -> Router<AppState> {
     let routes = routes();
     let site_root = Path::new(state.leptos.site_root.as_ref()).to_path_buf();
     let pkg = site_root.join(state.leptos.site_pkg_dir.as_ref());
@@ -56,7 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/kontakt", post(forms::post_form))
         .route("/kontakt/for-nagon-annan", post(forms::post_form))
         .route("/remiss", post(forms::post_form))
-        .leptos_routes_with_context(&state, routes, leptos_context, {
+        .leptos_routes_with_context(state, routes, leptos_context, {
             let options = state.leptos.clone();
             move || shell(options.clone())
         })
@@ -64,17 +75,32 @@ pub fn router(state: AppState) -> Router {
             "/pkg",
             tower::ServiceBuilder::new()
                 // Files are not content-hashed: let browsers keep them but check for changes.
-                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
                 .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()),
         )
-        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(site_root.join("favicon.svg")),
+        )
         .fallback(move |req: Request| not_found(State(fallback_state.clone()), req))
+}
+
+/// The middleware every response gets, around `routes`.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let timeout = state.settings.request_timeout;
+    routes
         .layer(axum::middleware::from_fn(security::same_site_only))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::client_ip))
         .layer(axum::middleware::from_fn(middleware::language))
         .layer(axum::middleware::from_fn(middleware::server_fn_client_errors))
         .layer(DefaultBodyLimit::max(forms::FORM_BODY_LIMIT))
         .layer(CompressionLayer::new())
+        // A request unanswered after `timeout` gets 503 (a retry may help) and its work is
+        // dropped, so nothing holds a connection, or the shutdown, forever.
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         // Log method, path and outcome only: no query strings, headers or bodies (personal data).
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -115,7 +141,8 @@ async fn not_found(State(state): State<AppState>, req: Request) -> Response {
     handler(req).await
 }
 
-/// Serves until SIGINT or SIGTERM; requests in flight are finished first.
+/// Serves until SIGINT or SIGTERM; requests in flight are finished first, for at most the
+/// shutdown grace period.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = build_state(config.settings.clone(), config.leptos.clone()).await?;
     state.team.keep_fresh(state.db.clone());
@@ -126,14 +153,40 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let grace = state.settings.shutdown_grace;
+    serve_until(listener, router(state), shutdown_signal(), grace).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves `app` until `stop` completes, then lets requests in flight finish for at most `grace`:
+/// a request that hangs cannot keep the process from stopping.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let stopping = Arc::new(Notify::new());
+    let notify = stopping.clone();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        stop.await;
+        notify.notify_one();
+    });
+    tokio::select! {
+        result = async move { server.await } => result,
+        () = async move {
+            stopping.notified().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(?grace, "requests still running after the grace period; stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 async fn shutdown_signal() {

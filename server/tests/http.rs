@@ -17,6 +17,8 @@ mod durability;
 mod forms;
 #[path = "http/ops.rs"]
 mod ops;
+#[path = "http/resilience.rs"]
+mod resilience;
 #[path = "http/staff.rs"]
 mod staff;
 #[path = "http/two_factor.rs"]

@@ -11,20 +11,23 @@ use leptos::server_fn::codec::Json;
 /// return the first request's receipt.
 #[server(input = Json, endpoint = "contact/submit")]
 pub async fn submit_contact(channel: Channel, form: RawForm) -> Result<Receipt, AppError> {
-    use crate::ssr::{client::client_ip, contact_requests, state::AppState};
-    let state = expect_context::<AppState>();
-    let parts = expect_context::<http::request::Parts>();
-    let lang = crate::ssr::lang::from_parts(&parts);
-    crate::status::with_status(
-        contact_requests::submit(&state, channel, &form, client_ip(&parts), lang).await,
-    )
+    use crate::ssr::{client::client_ip, ctx, lang::from_parts, services::contact};
+    ctx::public(|s, parts| async move {
+        let (client, lang) = (client_ip(&parts), from_parts(&parts));
+        contact::submit(
+            &s.queue, &s.limiter, s.team_id, channel, &form, client, lang,
+        )
+        .await
+    })
+    .await
 }
 
 /// Public: the receipt for a reference code (no personal data: the channel and when it was sent).
 #[server(endpoint = "contact/receipt")]
 pub async fn get_receipt(code: String) -> Result<Receipt, AppError> {
-    use crate::ssr::{contact_requests, state::AppState};
-    let state = expect_context::<AppState>();
-    let lang = crate::ssr::lang::from_parts(&expect_context::<http::request::Parts>());
-    crate::status::with_status(contact_requests::receipt(&state, &code, lang).await)
+    use crate::ssr::{ctx, lang::from_parts, services::contact};
+    ctx::public(|s, parts| async move {
+        contact::receipt(&s.db, s.team_id, &code, from_parts(&parts)).await
+    })
+    .await
 }

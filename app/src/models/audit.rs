@@ -1,11 +1,12 @@
 //! The audit log as the admin reads it: filters from the page's query, rows to show.
+use super::ids::StaffId;
 use serde::{Deserialize, Serialize};
 
 /// What the admin filters the log by. Empty fields mean "any"; dates are `yyyy-mm-dd` in
 /// Stockholm time, both ends included.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
-    pub staff: Option<i64>,
+    pub staff: Option<StaffId>,
     pub action: Option<String>,
     /// A record, such as `staff:12`.
     pub subject: Option<String>,
@@ -20,7 +21,7 @@ pub struct AuditRow {
     /// `2026-11-23 14.30.05`
     pub at: String,
     pub actor: Option<String>,
-    pub action: String,
+    pub action: Action,
     pub subject: Option<String>,
     pub client: Option<String>,
 }
@@ -31,48 +32,82 @@ pub struct AuditPage {
     pub rows: Vec<AuditRow>,
     /// All matching entries (the page shows the newest `PAGE_SIZE`).
     pub total: u64,
-    pub staff: Vec<(i64, String)>,
+    pub staff: Vec<(StaffId, String)>,
 }
 
 pub const PAGE_SIZE: u64 = 200;
 
 /// Every action the log records. Kept in one list so the filter offers each.
-pub mod action {
-    pub const LOGIN: &str = "login";
-    pub const LOGIN_FAILED: &str = "login.failed";
-    pub const LOGOUT: &str = "logout";
-    pub const PASSWORD_CHANGE: &str = "password.change";
-    pub const STAFF_READ: &str = "staff.read";
-    pub const STAFF_CREATE: &str = "staff.create";
-    pub const STAFF_ROLE: &str = "staff.role";
-    pub const STAFF_DEACTIVATE: &str = "staff.deactivate";
-    pub const STAFF_ACTIVATE: &str = "staff.activate";
-    pub const STAFF_PASSWORD_RESET: &str = "staff.password_reset";
-    pub const TEAM_UPDATE: &str = "team.update";
-    pub const AUDIT_READ: &str = "audit.read";
-    pub const CONTACT_REQUEST_CREATE: &str = "contact_request.create";
-    pub const TWO_FACTOR_ENABLE: &str = "two_factor.enable";
-    pub const TWO_FACTOR_DISABLE: &str = "two_factor.disable";
-    pub const STAFF_TWO_FACTOR_RESET: &str = "staff.two_factor_reset";
+/// What an audit entry records. Stored as its name (`as_str`), which never changes: the hash
+/// chain covers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String")
+)]
+pub enum Action {
+    Login,
+    LoginFailed,
+    Logout,
+    PasswordChange,
+    StaffRead,
+    StaffCreate,
+    StaffRole,
+    StaffDeactivate,
+    StaffActivate,
+    StaffPasswordReset,
+    TeamUpdate,
+    AuditRead,
+    ContactRequestCreate,
+    TwoFactorEnable,
+    TwoFactorDisable,
+    StaffTwoFactorReset,
+}
 
-    pub const ALL: [&str; 16] = [
-        LOGIN,
-        LOGIN_FAILED,
-        LOGOUT,
-        PASSWORD_CHANGE,
-        STAFF_READ,
-        STAFF_CREATE,
-        STAFF_ROLE,
-        STAFF_DEACTIVATE,
-        STAFF_ACTIVATE,
-        STAFF_PASSWORD_RESET,
-        TEAM_UPDATE,
-        AUDIT_READ,
-        CONTACT_REQUEST_CREATE,
-        TWO_FACTOR_ENABLE,
-        TWO_FACTOR_DISABLE,
-        STAFF_TWO_FACTOR_RESET,
+super::ids::stored_name!(Action);
+
+impl Action {
+    pub const ALL: [Action; 16] = [
+        Action::Login,
+        Action::LoginFailed,
+        Action::Logout,
+        Action::PasswordChange,
+        Action::StaffRead,
+        Action::StaffCreate,
+        Action::StaffRole,
+        Action::StaffDeactivate,
+        Action::StaffActivate,
+        Action::StaffPasswordReset,
+        Action::TeamUpdate,
+        Action::AuditRead,
+        Action::ContactRequestCreate,
+        Action::TwoFactorEnable,
+        Action::TwoFactorDisable,
+        Action::StaffTwoFactorReset,
     ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Login => "login",
+            Action::LoginFailed => "login.failed",
+            Action::Logout => "logout",
+            Action::PasswordChange => "password.change",
+            Action::StaffRead => "staff.read",
+            Action::StaffCreate => "staff.create",
+            Action::StaffRole => "staff.role",
+            Action::StaffDeactivate => "staff.deactivate",
+            Action::StaffActivate => "staff.activate",
+            Action::StaffPasswordReset => "staff.password_reset",
+            Action::TeamUpdate => "team.update",
+            Action::AuditRead => "audit.read",
+            Action::ContactRequestCreate => "contact_request.create",
+            Action::TwoFactorEnable => "two_factor.enable",
+            Action::TwoFactorDisable => "two_factor.disable",
+            Action::StaffTwoFactorReset => "staff.two_factor_reset",
+        }
+    }
 }
 
 /// A `yyyy-mm-dd` date, or `None`.

@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 
 /// How a request reached the hälsolots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String")
+)]
 pub enum Channel {
     /// The person asks for themself (`/kontakt`).
     SelfReferral,
@@ -19,6 +24,8 @@ pub enum Channel {
     /// A vårdcentral or municipal service refers the person (`/remiss`).
     Professional,
 }
+
+super::ids::stored_name!(Channel);
 
 impl Channel {
     pub const ALL: [Channel; 3] = [
@@ -37,7 +44,7 @@ impl Channel {
     }
 
     pub fn from_str_opt(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+        s.parse().ok()
     }
 
     /// The public page that holds this channel's form.

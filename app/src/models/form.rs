@@ -7,10 +7,15 @@ use serde::{Deserialize, Serialize};
 pub struct RawForm(pub Vec<(String, String)>);
 
 impl RawForm {
-    /// Parses an `application/x-www-form-urlencoded` body. Invalid UTF-8 becomes U+FFFD, which the
-    /// field checks then reject with a clear message.
+    /// Parses an `application/x-www-form-urlencoded` body (the WHATWG algorithm, by the
+    /// `form_urlencoded` crate, which the router already brings into the wasm bundle). Invalid UTF-8
+    /// becomes U+FFFD, which the field checks then reject with a clear message.
     pub fn from_urlencoded(body: &[u8]) -> Self {
-        RawForm(form_urlencoded_pairs(body))
+        RawForm(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
     }
 
     /// A form from name/value pairs (tests, the console, demo data).
@@ -45,42 +50,6 @@ impl RawForm {
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && v == value)
     }
-}
-
-/// Minimal `application/x-www-form-urlencoded` decoding (the WHATWG algorithm), kept here so the
-/// wasm bundle needs no extra crate.
-fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-    fn decode(part: &[u8]) -> String {
-        let mut out = Vec::with_capacity(part.len());
-        let mut i = 0;
-        while i < part.len() {
-            match part[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < part.len() => {
-                    let hex = |b: u8| (b as char).to_digit(16);
-                    match (hex(part[i + 1]), hex(part[i + 2])) {
-                        (Some(h), Some(l)) => {
-                            out.push((h * 16 + l) as u8);
-                            i += 2;
-                        }
-                        _ => out.push(b'%'),
-                    }
-                }
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    body.split(|b| *b == b'&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let mut it = pair.splitn(2, |b| *b == b'=');
-            let name = decode(it.next().unwrap_or_default());
-            let value = decode(it.next().unwrap_or_default());
-            (name, value)
-        })
-        .collect()
 }
 
 /// One problem with one field, as a text key so each side can show it in the reader's language.

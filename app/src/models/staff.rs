@@ -2,12 +2,18 @@
 //! staff forms (shared, so the browser and the server check the same way).
 use super::email::Email;
 use super::form::{FieldErrors, RawForm};
+use super::ids::StaffId;
 use super::text::{check_name, NameProblem};
 use crate::i18n::K;
 use serde::{Deserialize, Serialize};
 
 /// What a staff account is for. Deny by default: a role can do only what `can` lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(value_type = "String")
+)]
 pub enum Role {
     /// A coordinator: accounts, team settings, the audit log, reports.
     Admin,
@@ -16,6 +22,8 @@ pub enum Role {
     /// Reports only, never a person's data.
     Analyst,
 }
+
+super::ids::stored_name!(Role);
 
 /// Something a staff member may be allowed to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -40,7 +48,7 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        s.parse().ok()
     }
 
     pub fn label(self) -> K {
@@ -125,7 +133,7 @@ pub struct Me {
 /// A staff account in the admin's lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffRow {
-    pub id: i64,
+    pub id: StaffId,
     pub name: String,
     pub email: String,
     pub role: Role,

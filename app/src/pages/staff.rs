@@ -8,6 +8,7 @@ pub mod change_password;
 pub mod home;
 pub mod login;
 pub mod login_code;
+pub mod password_form;
 pub mod section;
 pub mod shell;
 pub mod two_factor;

@@ -1,6 +1,6 @@
 //! The HTML document around the app, rendered only on the server.
+use super::infra::random::{form_key, valid_form_key};
 use super::lang::from_parts;
-use super::random::{form_key, valid_form_key};
 use super::state::AppState;
 use crate::models::boot::{Boot, FormEcho, StaffEcho};
 use crate::models::contact::field;
@@ -54,10 +54,12 @@ fn boot_for_request() -> Boot {
         .unwrap_or_default();
     let echo = use_context::<FormEcho>();
     // A page shown again after a failed submit keeps its key: the retry is the same request.
+    // Without a random source the page gets no key; the submit then needs one and fails closed.
     let form_key = echo
         .as_ref()
         .and_then(|e| valid_form_key(e.values.get(field::KEY)))
-        .unwrap_or_else(form_key);
+        .or_else(|| form_key().ok())
+        .unwrap_or_default();
     Boot {
         lang,
         team,

@@ -1,9 +1,11 @@
-//! What every request handler and server function can reach.
-use super::password::Passwords;
-use super::rate_limit::RateLimiter;
-use super::settings::Settings;
-use super::submission_queue::SubmissionQueue;
-use super::team_admin::TeamCache;
+//! What every request handler and server function can reach. Handlers take what a service needs
+//! from here and pass it on; services never take the whole state.
+use crate::models::ids::TeamId;
+use crate::ssr::auth::password::{HashFailed, Passwords};
+use crate::ssr::infra::rate_limit::RateLimiter;
+use crate::ssr::infra::settings::Settings;
+use crate::ssr::infra::submission_queue::SubmissionQueue;
+use crate::ssr::infra::team_cache::TeamCache;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -14,7 +16,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     /// The id of the team this installation serves (row in `teams`).
-    pub team_id: i64,
+    pub team_id: TeamId,
     pub queue: SubmissionQueue,
     pub limiter: Arc<RateLimiter>,
     pub passwords: Passwords,
@@ -24,22 +26,24 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Starts the submission writer and makes the password hasher; fails (and the server does not
+    /// start) if the hasher cannot be made.
     pub fn new(
         db: DatabaseConnection,
         settings: Settings,
-        team_id: i64,
+        team_id: TeamId,
         leptos: LeptosOptions,
-    ) -> Self {
-        AppState {
+    ) -> Result<Self, HashFailed> {
+        Ok(AppState {
+            passwords: Passwords::new()?,
             queue: SubmissionQueue::start(db.clone()),
             limiter: Arc::new(RateLimiter::new(settings.form_rate_limit_per_hour)),
-            passwords: Passwords::new(),
             team: TeamCache::new(team_id, settings.team.clone()),
             settings: Arc::new(settings),
             db,
             team_id,
             leptos,
-        }
+        })
     }
 }
 

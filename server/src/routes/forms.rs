@@ -9,8 +9,8 @@ use app::models::boot::FormEcho;
 use app::models::contact::{field, Channel};
 use app::models::form::{FieldErrors, RawForm};
 use app::ssr::client::client_ip;
-use app::ssr::contact_requests;
 use app::ssr::lang::from_parts;
+use app::ssr::services::contact;
 use app::ssr::state::AppState;
 use axum::body::to_bytes;
 use axum::extract::{Request, State};
@@ -39,7 +39,18 @@ pub async fn post_form(State(state): State<AppState>, req: Request) -> Response 
     };
     let form = RawForm::from_urlencoded(&bytes);
     let lang = from_parts(&parts);
-    match contact_requests::submit(&state, channel, &form, client_ip(&parts), lang).await {
+    let (client, team) = (client_ip(&parts), state.team_id);
+    match contact::submit(
+        &state.queue,
+        &state.limiter,
+        team,
+        channel,
+        &form,
+        client,
+        lang,
+    )
+    .await
+    {
         Ok(receipt) => Redirect::to(&format!("/kvitto/{}", receipt.code)).into_response(),
         Err(e) => {
             let status =

@@ -7,24 +7,27 @@ use app::error::AppError;
 use app::i18n::K;
 use app::models::boot::StaffEcho;
 use app::models::form::{FieldErrors, RawForm};
-use app::models::staff::{field, parse_new_password, parse_new_staff, safe_next, Permission, Role};
+use app::models::ids::StaffId;
+use app::models::staff::{field, parse_new_password, parse_new_staff, safe_next, Role};
 use app::models::team::parse_team_settings;
 use app::models::two_factor::field as two_factor_field;
-use app::ssr::authz;
+use app::ssr::auth::login::{self, ChangeRefused, Login};
+use app::ssr::auth::proof::{Check, ManageStaff, ManageTeam, Proof, SignedIn};
+use app::ssr::auth::sessions;
+use app::ssr::auth::two_factor;
 use app::ssr::client::ClientIp;
-use app::ssr::sessions;
-use app::ssr::staff_access::{self, ChangeRefused, Login};
-use app::ssr::staff_admin::{self, Change};
+use app::ssr::infra::secret::Secret;
+use app::ssr::services::staff::{self, Change};
+use app::ssr::services::team;
 use app::ssr::state::AppState;
-use app::ssr::team_admin;
-use app::ssr::two_factor;
 use axum::body::to_bytes;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use leptos::prelude::provide_context;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 /// Staff forms are small; anything larger is refused before it is read.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -36,6 +39,27 @@ async fn read_form(req: Request) -> (Parts, Option<RawForm>) {
         .ok()
         .map(|b| RawForm::from_urlencoded(&b));
     (parts, form)
+}
+
+/// A staff form post whose caller holds the proof `A` (`Proof<ManageStaff>`, `SignedIn`…): the
+/// request's parts, the proof and the form (`None` if the body could not be read). As an extractor
+/// it refuses for the handler — the page again with 401/403 — so a handler starts authorised.
+pub struct Authorised<A> {
+    parts: Parts,
+    who: A,
+    form: Option<RawForm>,
+}
+
+impl<A: Check + 'static> FromRequest<AppState> for Authorised<A> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, form) = read_form(req).await;
+        match A::check(&state.db, &state.settings.access, &parts).await {
+            Ok(who) => Ok(Authorised { parts, who, form }),
+            Err(e) => Err(refuse(state.clone(), parts, e, None).await),
+        }
+    }
 }
 
 /// The form without its password fields, for showing the page again.
@@ -85,8 +109,8 @@ fn with_cookie(mut res: Response, cookie: &str) -> Response {
 }
 
 /// 303 to `to`, carrying the cookie of the session behind `token`.
-fn redirect_with_session(state: &AppState, token: &str, to: &str) -> Response {
-    let cookie = sessions::set_cookie(&state.settings.access, token);
+fn redirect_with_session(state: &AppState, token: &Secret<String>, to: &str) -> Response {
+    let cookie = sessions::set_cookie(&state.settings.access, token.expose());
     with_cookie(Redirect::to(to).into_response(), &cookie)
 }
 
@@ -101,10 +125,12 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         return refuse(state, parts, AppError::Request("body".into()), None).await;
     };
     let old = sessions::token_from(&parts.headers, &state.settings.access);
-    let outcome = staff_access::login(
-        &state,
+    let outcome = login::login(
+        &state.db,
+        &state.passwords,
+        &state.settings.access,
         form.get(field::EMAIL),
-        form.get(field::PASSWORD).to_string(),
+        Secret::new(form.get(field::PASSWORD).to_string()),
         client(&parts),
         old,
     )
@@ -155,12 +181,18 @@ async fn locked(
     res
 }
 
-/// A path for a query value (only `/lots…` paths get here, see `safe_next`).
+/// A path for a query value (only `/lots…` paths get here, see `safe_next`): what would end or
+/// split the value is percent-encoded, slashes stay readable.
 fn encode_path(path: &str) -> String {
-    path.replace('%', "%25")
-        .replace('&', "%26")
-        .replace('?', "%3F")
-        .replace('#', "%23")
+    const QUERY_VALUE: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'%')
+        .add(b'&')
+        .add(b'?')
+        .add(b'#')
+        .add(b'+')
+        .add(b'=');
+    utf8_percent_encode(path, QUERY_VALUE).to_string()
 }
 
 /// `POST /lots/logga-in/kod`: the second step of a two-factor login.
@@ -182,7 +214,8 @@ pub async fn login_code(State(state): State<AppState>, req: Request) -> Response
         .await;
     };
     let code = form.get(two_factor_field::CODE);
-    match staff_access::second_factor(&state, &token, code, client(&parts)).await {
+    let access = &state.settings.access;
+    match login::second_factor(&state.db, access, &token, code, client(&parts)).await {
         Ok(Login::Ok { token, .. }) => {
             redirect_with_session(&state, &token, safe_next(form.get(field::NEXT)))
         }
@@ -202,12 +235,10 @@ pub async fn login_code(State(state): State<AppState>, req: Request) -> Response
 }
 
 /// `POST /lots/tvastegs`: confirm enrolment (shows the recovery codes once) or turn it off.
-pub async fn two_factor(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, form) = read_form(req).await;
-    let who = match authz::signed_in(&state, &parts).await {
-        Ok(w) => w,
-        Err(e) => return refuse(state, parts, e, None).await,
-    };
+pub async fn two_factor(
+    State(state): State<AppState>,
+    Authorised { parts, who, form }: Authorised<SignedIn>,
+) -> Response {
     let form = form.unwrap_or_default();
     let code = form.get(two_factor_field::CODE);
     let result = match form.get(two_factor_field::ACTION) {
@@ -215,8 +246,10 @@ pub async fn two_factor(State(state): State<AppState>, req: Request) -> Response
             two_factor_field::CODE,
             K::err_code_missing,
         ))),
-        "confirm" => two_factor::confirm(&state, &who, code).await.map(Some),
-        "disable" => two_factor::disable(&state, &who, code).await.map(|()| None),
+        "confirm" => two_factor::confirm(&state.db, &who, code).await.map(Some),
+        "disable" => two_factor::disable(&state.db, &who, code)
+            .await
+            .map(|()| None),
         _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),
     };
     match result {
@@ -237,7 +270,7 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
     let (parts, _) = read_form(req).await;
     let access = &state.settings.access;
     if let Some(token) = sessions::token_from(&parts.headers, access) {
-        if let Err(e) = staff_access::logout(&state, &token, client(&parts)).await {
+        if let Err(e) = login::logout(&state.db, &token, client(&parts)).await {
             return refuse(state, parts, e, None).await;
         }
     }
@@ -248,12 +281,10 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
 }
 
 /// `POST /lots/byt-losenord`.
-pub async fn change_password(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, form) = read_form(req).await;
-    let who = match authz::signed_in(&state, &parts).await {
-        Ok(w) => w,
-        Err(e) => return refuse(state, parts, e, None).await,
-    };
+pub async fn change_password(
+    State(state): State<AppState>,
+    Authorised { parts, who, form }: Authorised<SignedIn>,
+) -> Response {
     let Some(form) = form else {
         return refuse(state, parts, AppError::Request("body".into()), None).await;
     };
@@ -261,8 +292,9 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
         Ok(n) => n,
         Err(errors) => return refuse(state, parts, AppError::Invalid(errors), None).await,
     };
-    let current = form.get(field::CURRENT).to_string();
-    match staff_access::change_password(&state, &who, current, new).await {
+    let current = Secret::new(form.get(field::CURRENT).to_string());
+    let (db, passwords, access) = (&state.db, &state.passwords, &state.settings.access);
+    match login::change_password(db, passwords, access, &who, current, Secret::new(new)).await {
         Ok(Ok(token)) => redirect_with_session(&state, &token, "/lots/byt-losenord?sparat=1"),
         Ok(Err(ChangeRefused::WrongCurrent)) => {
             let e = AppError::Invalid(errors_at(field::CURRENT, K::err_current_wrong));
@@ -277,21 +309,19 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
 }
 
 /// `POST /lots/admin`: adds an account and shows its temporary password once.
-pub async fn add_staff(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, form) = read_form(req).await;
-    let who = match authz::require(&state, &parts, Permission::ManageStaff).await {
-        Ok(w) => w,
-        Err(e) => return refuse(state, parts, e, None).await,
-    };
+pub async fn add_staff(
+    State(state): State<AppState>,
+    Authorised { parts, who, form }: Authorised<Proof<ManageStaff>>,
+) -> Response {
     let form = form.unwrap_or_default();
     let result = match parse_new_staff(&form) {
-        Ok(new) => staff_admin::create(&state, &who, new).await,
+        Ok(new) => staff::create(&state.db, &state.passwords, &who, new).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {
         Ok((_, temporary)) => {
             let echo = StaffEcho {
-                secret: Some(temporary),
+                secret: Some(temporary.into_inner()),
                 ..Default::default()
             };
             show(state, parts, echo, StatusCode::CREATED).await
@@ -301,18 +331,14 @@ pub async fn add_staff(State(state): State<AppState>, req: Request) -> Response 
 }
 
 /// `POST /lots/admin/personal/{id}`: role, deactivate/activate or password reset.
-pub async fn change_staff(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, form) = read_form(req).await;
-    let who = match authz::require(&state, &parts, Permission::ManageStaff).await {
-        Ok(w) => w,
-        Err(e) => return refuse(state, parts, e, None).await,
-    };
-    let id = parts
-        .uri
-        .path()
-        .rsplit('/')
-        .next()
-        .and_then(|s| s.parse::<i64>().ok());
+/// The path's id is read after the caller is authorised, so a stranger learns nothing from it;
+/// one that is not a number is "not found".
+pub async fn change_staff(
+    State(state): State<AppState>,
+    id: Result<Path<StaffId>, axum::extract::rejection::PathRejection>,
+    Authorised { parts, who, form }: Authorised<Proof<ManageStaff>>,
+) -> Response {
+    let id = id.ok().map(|Path(id)| id);
     let form = form.unwrap_or_default();
     let change = match form.get(field::ACTION) {
         "role" => Role::parse(form.get(field::ROLE))
@@ -327,12 +353,12 @@ pub async fn change_staff(State(state): State<AppState>, req: Request) -> Respon
     let result = match (id, change) {
         (None, _) => Err(AppError::NotFound),
         (_, Err(e)) => Err(e),
-        (Some(id), Ok(c)) => staff_admin::change(&state, &who, id, c).await,
+        (Some(id), Ok(c)) => staff::change(&state.db, &state.passwords, &who, id, c).await,
     };
     match result {
         Ok(Some(temporary)) => {
             let echo = StaffEcho {
-                secret: Some(temporary),
+                secret: Some(temporary.into_inner()),
                 ..Default::default()
             };
             show(state, parts, echo, StatusCode::OK).await
@@ -343,15 +369,13 @@ pub async fn change_staff(State(state): State<AppState>, req: Request) -> Respon
 }
 
 /// `POST /lots/admin/installningar`.
-pub async fn save_settings(State(state): State<AppState>, req: Request) -> Response {
-    let (parts, form) = read_form(req).await;
-    let who = match authz::require(&state, &parts, Permission::ManageTeam).await {
-        Ok(w) => w,
-        Err(e) => return refuse(state, parts, e, None).await,
-    };
+pub async fn save_settings(
+    State(state): State<AppState>,
+    Authorised { parts, who, form }: Authorised<Proof<ManageTeam>>,
+) -> Response {
     let form = form.unwrap_or_default();
     let result = match parse_team_settings(&form) {
-        Ok(u) => team_admin::update(&state, &who, u).await,
+        Ok(u) => team::update(&state.db, &state.team, &who, u).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {

@@ -87,11 +87,11 @@ async fn acknowledged_requests_survive_sigkill() {
     child.kill().unwrap(); // SIGKILL: no graceful anything
     child.wait().unwrap();
 
-    let db = app::ssr::db::connect(&url).await.unwrap();
+    let db = app::ssr::infra::db::connect(&url).await.unwrap();
     use sea_orm::{EntityTrait, QuerySelect};
-    let stored: Vec<String> = app::ssr::entities::contact_request::Entity::find()
+    let stored: Vec<String> = app::ssr::repo::entities::contact_request::Entity::find()
         .select_only()
-        .column(app::ssr::entities::contact_request::Column::ReferenceCode)
+        .column(app::ssr::repo::entities::contact_request::Column::ReferenceCode)
         .into_tuple()
         .all(&db)
         .await

@@ -46,7 +46,7 @@ async fn each_form_stores_exactly_one_request_and_redirects_to_its_receipt() {
             assert!(!pro.feedback_to_referrer);
             assert!(rows
                 .iter()
-                .all(|r| r.status == "new" && r.team_id == app.state.team_id));
+                .all(|r| r.status == "new" && r.team_id == app.state.team_id.0));
         },
     )
     .await;

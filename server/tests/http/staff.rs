@@ -87,7 +87,7 @@ async fn login_rotates_the_session_and_logout_ends_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_engages_and_releases() {
-    let tweak = |s: &mut app::ssr::settings::Settings| {
+    let tweak = |s: &mut app::ssr::infra::settings::Settings| {
         s.access.account_failures = 3;
         s.access.lock_base = chrono::TimeDelta::seconds(1);
     };
@@ -130,7 +130,7 @@ async fn throttling_engages_and_releases() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_and_expired_sessions_are_refused() {
-    type Tweak = fn(&mut app::ssr::settings::Settings);
+    type Tweak = fn(&mut app::ssr::infra::settings::Settings);
     let idle: Tweak = |s| s.access.session_idle = chrono::TimeDelta::seconds(1);
     // Used well within the idle time, but over after its absolute lifetime.
     let max: Tweak = |s| s.access.session_max = chrono::TimeDelta::seconds(1);

@@ -1,6 +1,8 @@
 //! `TestApp`: the application on a fresh database, and helpers to send it requests.
-use app::ssr::entities::contact_request;
-use app::ssr::settings::Settings;
+use app::models::ids::{StaffId, TeamId};
+use app::ssr::infra::secret::Secret;
+use app::ssr::infra::settings::Settings;
+use app::ssr::repo::entities::contact_request;
 use app::ssr::state::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::ConnectInfo;
@@ -75,7 +77,10 @@ pub fn leptos_options() -> LeptosOptions {
 }
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}", &app::ssr::random::form_key()[..16])
+    format!(
+        "{prefix}_{}",
+        &app::ssr::infra::random::form_key().unwrap()[..16]
+    )
 }
 
 /// A fresh SQLite file or PostgreSQL database. `None` when PostgreSQL is not reachable and the
@@ -364,27 +369,31 @@ impl TestApp {
     /// Adds an account as `halsolots user add` does. Returns its id.
     pub async fn add_staff(
         &self,
-        team_id: i64,
+        team_id: TeamId,
         role: app::models::staff::Role,
         email: &str,
         name: &str,
-    ) -> i64 {
+    ) -> StaffId {
         let new = app::models::staff::NewStaff {
             name: name.into(),
             email: email.into(),
             role,
         };
-        app::ssr::staff_admin::create_from_console(&self.state, team_id, new, PASSWORD.into())
+        let (db, passwords) = (&self.state.db, &self.state.passwords);
+        let password = Secret::new(PASSWORD.to_string());
+        app::ssr::services::staff::create_from_console(db, passwords, team_id, new, password)
             .await
             .unwrap()
     }
 
     /// A second team in the same installation. Returns its id.
-    pub async fn other_team(&self, slug: &str) -> i64 {
-        let mut t = app::ssr::settings::TeamSettings::demo();
+    pub async fn other_team(&self, slug: &str) -> TeamId {
+        let mut t = app::ssr::infra::settings::TeamSettings::demo();
         t.slug = slug.into();
         t.name = format!("Team {slug}");
-        app::ssr::db::ensure_team(&self.state.db, &t).await.unwrap()
+        app::ssr::infra::db::ensure_team(&self.state.db, &t)
+            .await
+            .unwrap()
     }
 
     /// Logs in; returns the response.
@@ -455,7 +464,7 @@ impl TestApp {
 
     /// The audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
-        use app::ssr::entities::audit_log;
+        use app::ssr::repo::entities::audit_log;
         use sea_orm::QueryOrder;
         audit_log::Entity::find()
             .order_by_asc(audit_log::Column::Seq)
@@ -463,7 +472,7 @@ impl TestApp {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.action)
+            .map(|e| e.action.as_str().to_string())
             .collect()
     }
 }

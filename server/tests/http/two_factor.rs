@@ -2,7 +2,7 @@
 //! codes, a team that requires it, and an admin's reset.
 use super::support::*;
 use app::models::staff::Role;
-use app::ssr::totp::{base32_decode, code_at, step_at};
+use app::ssr::auth::totp::{base32_decode, code_at, step_at};
 use http::StatusCode;
 
 /// The code an authenticator app shows now for a secret shown as "ABCD EFGH …".

@@ -1,6 +1,7 @@
 //! `/kvitto/{code}`: the receipt after sending — the reference code and what happens next.
 use crate::api::contact::get_receipt;
 use crate::components::layout::TeamContact;
+use crate::error::AppError;
 use crate::i18n::{fill, t, use_lang, K};
 use crate::models::boot::Boot;
 use crate::models::contact::Channel;
@@ -23,12 +24,24 @@ pub fn ReceiptPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match receipt.await {
                     Ok(r) => view! { <ReceiptView receipt=r/> }.into_any(),
-                    Err(_) => {
+                    // An unknown code is "not found"; anything else (the database does not
+                    // answer) is our fault and temporary: 503 and a kind word, never "not found".
+                    Err(AppError::NotFound) => {
                         set_status(404);
                         view! {
                             <Title text=t(K::nf_title)/>
                             <h1>{t(K::nf_title)}</h1>
                             <p>{t(K::receipt_not_found)}</p>
+                            <TeamContact/>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => {
+                        set_status(e.status().max(500));
+                        view! {
+                            <Title text=t(K::receipt_unavailable_title)/>
+                            <h1>{t(K::receipt_unavailable_title)}</h1>
+                            <p>{t(K::receipt_unavailable)}</p>
                             <TeamContact/>
                         }
                             .into_any()

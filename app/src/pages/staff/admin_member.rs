@@ -4,6 +4,7 @@ use super::shell::page_with;
 use crate::api::staff::get_staff;
 use crate::components::staff_form::{SecretNotice, StaffErrors};
 use crate::i18n::{t, K};
+use crate::models::ids::StaffId;
 use crate::models::staff::field;
 use crate::models::staff::Permission;
 use leptos::prelude::*;
@@ -17,7 +18,12 @@ pub fn AdminMemberPage() -> impl IntoView {
         let saved = use_query_map().read_untracked().get("sparat").is_some();
         page_with(
             |m| m.role.can(Permission::ManageStaff),
-            move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()),
+            move || {
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|s| s.parse::<StaffId>().ok())
+            },
             |id| async move {
                 match id {
                     Some(id) => get_staff(id).await,

@@ -6,8 +6,8 @@
 //! level, read in one `<Suspense>`: no resource is created inside another `<Suspense>`'s content
 //! and none is read twice (both can keep a server render from finishing: leptos-rs/leptos #4866,
 //! #4851), and a page needs one round of loading, not two.
-use super::change_password::ChangePasswordForm;
 use super::login::LoginForm;
+use super::password_form::ChangePasswordForm;
 use crate::api::staff::current_staff;
 use crate::components::staff_form::refusal;
 use crate::error::AppError;

@@ -3,7 +3,7 @@
 use super::shell::page_with;
 use crate::api::staff::two_factor_status;
 use crate::components::staff_form::{use_echo, StaffErrors, StaffField};
-use crate::i18n::{fill, t, use_lang, K};
+use crate::i18n::{fill_count, t, use_lang, K};
 use crate::models::two_factor::field;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,7 +36,7 @@ pub fn TwoFactorPage() -> impl IntoView {
             <StaffErrors/>
             {if s.enabled { view! {
                             <p>{t(K::tf_on)}</p>
-                            <p>{fill(lang, K::tf_codes_left, &[("count", &s.recovery_codes_left.to_string())])}</p>
+                            <p>{fill_count(lang, K::tf_codes_left, u64::from(s.recovery_codes_left), &[])}</p>
                             {(!s.required).then(|| view! {
                                 <h2>{t(K::tf_off_title)}</h2>
                                 <form method="post" action="/lots/tvastegs" novalidate=true>

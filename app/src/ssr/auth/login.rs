@@ -1,15 +1,16 @@
 //! Signing in and out, and changing one's own password.
-use super::audit::{self, Event};
-use super::authz::Staff;
-use super::entities::staff;
-use super::login_throttle as throttle;
-use super::sessions;
-use super::state::AppState;
-use super::totp;
-use super::two_factor;
 use crate::error::AppError;
-use crate::models::audit::action;
+use crate::models::audit::Action;
 use crate::models::staff::login_email;
+use crate::ssr::auth::password::Passwords;
+use crate::ssr::auth::proof::SignedIn;
+use crate::ssr::auth::{sessions, throttle, totp, two_factor};
+use crate::ssr::infra::db::{write_txn, Db};
+use crate::ssr::infra::secret::Secret;
+use crate::ssr::infra::secret::SecretText;
+use crate::ssr::infra::settings::AccessSettings;
+use crate::ssr::repo::audit::{self, Event};
+use crate::ssr::repo::entities::staff;
 use chrono::{TimeDelta, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
@@ -19,7 +20,7 @@ use std::net::IpAddr;
 pub enum Login {
     /// Signed in: the new session's token, and whether a new password must be chosen first.
     Ok {
-        token: String,
+        token: Secret<String>,
         must_change_password: bool,
     },
     /// Wrong e-mail or password: one answer for both, so nobody learns which accounts exist.
@@ -27,47 +28,49 @@ pub enum Login {
     /// Too many failures: try again after this long.
     Locked(TimeDelta),
     /// The password was right; the two-factor code comes next, in the session behind `token`.
-    SecondFactor { token: String },
+    SecondFactor { token: Secret<String> },
 }
 
 /// Checks `email` and `password`. `old_token` is the session the browser already had, if any:
 /// it is ended, so the session id always changes at login.
 pub async fn login(
-    state: &AppState,
+    db: &impl Db,
+    passwords: &Passwords,
+    access: &AccessSettings,
     email: &str,
-    password: String,
+    password: Secret<String>,
     client: Option<IpAddr>,
-    old_token: Option<String>,
+    old_token: Option<Secret<String>>,
 ) -> Result<Login, AppError> {
     let now = Utc::now();
-    let access = &state.settings.access;
     let email = login_email(email).unwrap_or_else(|| email.trim().to_lowercase());
     let scopes = throttle::scopes(&email, client);
-    if let Some(wait) = throttle::locked_for(&state.db, &scopes, now).await? {
+    if let Some(wait) = throttle::locked_for(db, &scopes, now).await? {
         return Ok(Login::Locked(wait));
     }
     let member = staff::Entity::find()
         .filter(staff::Column::Email.eq(email.as_str()))
         .filter(staff::Column::Active.eq(true))
-        .one(&state.db)
+        .one(db)
         .await?;
-    let hash = member.as_ref().map(|m| m.password_hash.clone());
+    let hash = member
+        .as_ref()
+        .map(|m| m.password_hash.expose().to_string());
     // A failure on a real account goes into that team's log (its admins review it).
     let known = member.as_ref().map(|m| (m.team_id, m.id));
-    let ok = state.passwords.verify(hash, password).await;
-    let txn = super::db::write_txn(&state.db).await?;
+    let ok = passwords.verify(hash, password).await;
+    let txn = write_txn(db).await?;
     let outcome = match member.filter(|_| ok) {
         Some(m) if m.totp_secret.is_some() => {
             if let Some(old) = old_token {
-                sessions::end(&txn, &old).await?;
+                sessions::end(&txn, old.expose()).await?;
             }
             let token = sessions::start(&txn, m.id, access, now, true).await?;
             Login::SecondFactor { token }
         }
         Some(m) => {
             let token =
-                complete_login(&txn, &m, &scopes, old_token.as_deref(), state, client, None)
-                    .await?;
+                complete_login(&txn, &m, &scopes, old_token.as_ref(), access, client, None).await?;
             Login::Ok {
                 token,
                 must_change_password: m.must_change_password,
@@ -80,10 +83,9 @@ pub async fn login(
                 &txn,
                 Event {
                     team_id: known.map(|k| k.0),
-                    action: action::LOGIN_FAILED,
                     subject: known.map(|k| ("staff", k.1.to_string())),
                     client,
-                    ..Default::default()
+                    ..Event::new(Action::LoginFailed)
                 },
             )
             .await?;
@@ -98,26 +100,26 @@ pub async fn login(
 /// The second step of a two-factor login: `code` from the authenticator app, or a recovery code.
 /// On success the waiting session is replaced by a full one (a new id) and its token returned.
 pub async fn second_factor(
-    state: &AppState,
-    token: &str,
+    db: &impl Db,
+    access: &AccessSettings,
+    token: &Secret<String>,
     code: &str,
     client: Option<IpAddr>,
 ) -> Result<Login, AppError> {
     let now = Utc::now();
-    let access = &state.settings.access;
-    let found = sessions::find(&state.db, token, access, now).await?;
+    let found = sessions::find(db, token.expose(), access, now).await?;
     let Some(m) = found.filter(|f| f.second_factor_pending).map(|f| f.staff) else {
         return Err(AppError::Unauthorized);
     };
     let scopes = throttle::scopes(&m.email, client);
-    if let Some(wait) = throttle::locked_for(&state.db, &scopes, now).await? {
+    if let Some(wait) = throttle::locked_for(db, &scopes, now).await? {
         return Ok(Login::Locked(wait));
     }
-    let txn = super::db::write_txn(&state.db).await?;
+    let txn = write_txn(db).await?;
     let step = m
         .totp_secret
-        .as_deref()
-        .and_then(|secret| totp::verify(secret, code, now.timestamp(), m.totp_last_step));
+        .as_ref()
+        .and_then(|secret| totp::verify(secret.expose(), code, now.timestamp(), m.totp_last_step));
     let how = match step {
         Some(step) => {
             staff::Entity::update(staff::ActiveModel {
@@ -140,17 +142,16 @@ pub async fn second_factor(
             Event {
                 team_id: Some(m.team_id),
                 actor: Some(m.id),
-                action: action::LOGIN_FAILED,
                 client,
                 detail: Some("two-factor code".into()),
-                ..Default::default()
+                ..Event::new(Action::LoginFailed)
             },
         )
         .await?;
         txn.commit().await?;
         return Ok(Login::Failed);
     };
-    let token = complete_login(&txn, &m, &scopes, Some(token), state, client, Some(how)).await?;
+    let token = complete_login(&txn, &m, &scopes, Some(token), access, client, Some(how)).await?;
     txn.commit().await?;
     Ok(Login::Ok {
         token,
@@ -164,25 +165,24 @@ async fn complete_login(
     txn: &DatabaseTransaction,
     m: &staff::Model,
     scopes: &[(String, throttle::Limit)],
-    old_token: Option<&str>,
-    state: &AppState,
+    old_token: Option<&Secret<String>>,
+    access: &AccessSettings,
     client: Option<IpAddr>,
     how: Option<&str>,
-) -> Result<String, DbErr> {
+) -> Result<Secret<String>, DbErr> {
     throttle::succeed(txn, scopes).await?;
     if let Some(old) = old_token {
-        sessions::end(txn, old).await?;
+        sessions::end(txn, old.expose()).await?;
     }
-    let token = sessions::start(txn, m.id, &state.settings.access, Utc::now(), false).await?;
+    let token = sessions::start(txn, m.id, access, Utc::now(), false).await?;
     audit::record(
         txn,
         Event {
             team_id: Some(m.team_id),
             actor: Some(m.id),
-            action: action::LOGIN,
             client,
             detail: how.map(str::to_string),
-            ..Default::default()
+            ..Event::new(Action::Login)
         },
     )
     .await?;
@@ -190,9 +190,13 @@ async fn complete_login(
 }
 
 /// Ends the session behind `token`.
-pub async fn logout(state: &AppState, token: &str, client: Option<IpAddr>) -> Result<(), AppError> {
-    let txn = super::db::write_txn(&state.db).await?;
-    if let Some(staff_id) = sessions::end(&txn, token).await? {
+pub async fn logout(
+    db: &impl Db,
+    token: &Secret<String>,
+    client: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let txn = write_txn(db).await?;
+    if let Some(staff_id) = sessions::end(&txn, token.expose()).await? {
         let team_id = staff::Entity::find_by_id(staff_id)
             .one(&txn)
             .await?
@@ -202,9 +206,8 @@ pub async fn logout(state: &AppState, token: &str, client: Option<IpAddr>) -> Re
             Event {
                 team_id,
                 actor: Some(staff_id),
-                action: action::LOGOUT,
                 client,
-                ..Default::default()
+                ..Event::new(Action::Logout)
             },
         )
         .await?;
@@ -223,18 +226,22 @@ pub enum ChangeRefused {
 /// Replaces the caller's password. Every session of theirs ends and a new one starts: the token
 /// is returned for the cookie.
 pub async fn change_password(
-    state: &AppState,
-    who: &Staff,
-    current: String,
-    new: String,
-) -> Result<Result<String, ChangeRefused>, AppError> {
+    db: &impl Db,
+    passwords: &Passwords,
+    access: &AccessSettings,
+    who: &SignedIn,
+    current: Secret<String>,
+    new: Secret<String>,
+) -> Result<Result<Secret<String>, ChangeRefused>, AppError> {
     let member = staff::Entity::find_by_id(who.id())
-        .one(&state.db)
+        .one(db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if !state
-        .passwords
-        .verify(Some(member.password_hash.clone()), current.clone())
+    if !passwords
+        .verify(
+            Some(member.password_hash.expose().to_string()),
+            current.clone(),
+        )
         .await
     {
         return Ok(Err(ChangeRefused::WrongCurrent));
@@ -242,12 +249,12 @@ pub async fn change_password(
     if current == new {
         return Ok(Err(ChangeRefused::SameAsBefore));
     }
-    let hash = state.passwords.hash(new).await.ok_or(AppError::Internal)?;
+    let hash = passwords.hash(new).await?;
     let now = Utc::now();
-    let txn = super::db::write_txn(&state.db).await?;
+    let txn = write_txn(db).await?;
     staff::Entity::update(staff::ActiveModel {
         id: Set(member.id),
-        password_hash: Set(hash),
+        password_hash: Set(SecretText(hash)),
         must_change_password: Set(false),
         updated_at: Set(now),
         ..Default::default()
@@ -255,16 +262,15 @@ pub async fn change_password(
     .exec(&txn)
     .await?;
     sessions::end_all(&txn, member.id).await?;
-    let token = sessions::start(&txn, member.id, &state.settings.access, now, false).await?;
+    let token = sessions::start(&txn, member.id, access, now, false).await?;
     audit::record(
         &txn,
         Event {
             team_id: Some(who.team_id()),
             actor: Some(who.id()),
-            action: action::PASSWORD_CHANGE,
             subject: Some(("staff", who.id().to_string())),
             client: who.client(),
-            ..Default::default()
+            ..Event::new(Action::PasswordChange)
         },
     )
     .await?;

@@ -1,4 +1,5 @@
 //! A one-time recovery code for two-factor login (stored as SHA-256).
+use crate::models::ids::StaffId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub staff_id: i64,
+    pub staff_id: StaffId,
     pub code_hash: String,
     pub used_at: Option<DateTimeUtc>,
 }

@@ -1,18 +1,24 @@
 //! The audit log page: the caller's team's entries, newest first, filtered. Reading the log is
 //! itself recorded.
-use super::audit::{self, Event};
-use super::authz::Staff;
-use super::entities::{audit_log, staff};
-use super::state::AppState;
-use super::time::{stockholm_day_start, table_date_time};
 use crate::error::AppError;
-use crate::models::audit::{action, parse_date, AuditFilter, AuditPage, AuditRow, PAGE_SIZE};
+use crate::models::audit::{parse_date, Action, AuditFilter, AuditPage, AuditRow, PAGE_SIZE};
+use crate::models::ids::StaffId;
+use crate::ssr::auth::proof::{Proof, ReadAudit};
+use crate::ssr::infra::db::{write_txn, Db};
+use crate::ssr::infra::time::{stockholm_day_start, table_date_time};
+use crate::ssr::repo::audit::{self, Event};
+use crate::ssr::repo::entities::{audit_log, staff};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
-pub async fn list(state: &AppState, who: &Staff, f: AuditFilter) -> Result<AuditPage, AppError> {
+/// The caller's team's log, newest first, filtered as `f` says (reading it is recorded too).
+pub async fn list(
+    db: &impl Db,
+    who: &Proof<ReadAudit>,
+    f: AuditFilter,
+) -> Result<AuditPage, AppError> {
     let day = |s: &Option<String>, next: bool| {
         s.as_deref()
             .and_then(parse_date)
@@ -29,7 +35,7 @@ pub async fn list(state: &AppState, who: &Staff, f: AuditFilter) -> Result<Audit
     if let Some(id) = f.staff {
         cond = cond.add(audit_log::Column::ActorStaffId.eq(id));
     }
-    if let Some(a) = f.action.as_deref().filter(|a| action::ALL.contains(a)) {
+    if let Some(a) = f.action.as_deref().and_then(|a| a.parse::<Action>().ok()) {
         cond = cond.add(audit_log::Column::Action.eq(a));
     }
     if let Some((kind, id)) = f.subject.as_deref().and_then(|s| s.trim().split_once(':')) {
@@ -37,15 +43,14 @@ pub async fn list(state: &AppState, who: &Staff, f: AuditFilter) -> Result<Audit
             .add(audit_log::Column::SubjectType.eq(kind.trim()))
             .add(audit_log::Column::SubjectId.eq(id.trim()));
     }
-    let txn = super::db::write_txn(&state.db).await?;
+    let txn = write_txn(db).await?;
     audit::record(
         &txn,
         Event {
             team_id: Some(who.team_id()),
             actor: Some(who.id()),
-            action: action::AUDIT_READ,
             client: who.client(),
-            ..Default::default()
+            ..Event::new(Action::AuditRead)
         },
     )
     .await?;
@@ -56,7 +61,7 @@ pub async fn list(state: &AppState, who: &Staff, f: AuditFilter) -> Result<Audit
         .limit(PAGE_SIZE)
         .all(&txn)
         .await?;
-    let staff: Vec<(i64, String)> = staff::Entity::find()
+    let staff: Vec<(StaffId, String)> = staff::Entity::find()
         .filter(staff::Column::TeamId.eq(who.team_id()))
         .order_by_asc(staff::Column::Name)
         .select_only()
@@ -65,7 +70,7 @@ pub async fn list(state: &AppState, who: &Staff, f: AuditFilter) -> Result<Audit
         .all(&txn)
         .await?;
     txn.commit().await?;
-    let names: HashMap<i64, &str> = staff.iter().map(|(id, n)| (*id, n.as_str())).collect();
+    let names: HashMap<StaffId, &str> = staff.iter().map(|(id, n)| (*id, n.as_str())).collect();
     let rows = entries
         .into_iter()
         .map(|e| AuditRow {

@@ -3,8 +3,10 @@
 //! Append-only and tamper-evident: entry n carries SHA-256 over its own content and entry n-1's
 //! hash, so changing, removing or inserting a row breaks every link after it. `record` runs in the
 //! caller's transaction, so an entry exists exactly when the change it describes was committed.
-use super::digest::sha256_hex;
-use super::entities::{audit_head, audit_log};
+use crate::models::audit::Action;
+use crate::models::ids::{StaffId, TeamId};
+use crate::ssr::infra::digest::sha256_hex;
+use crate::ssr::repo::entities::{audit_head, audit_log};
 use chrono::{SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, PaginatorTrait};
@@ -12,15 +14,29 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFil
 use std::net::IpAddr;
 
 /// One thing to record. `subject` is the record touched, such as `("staff", "12")`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Event {
-    pub team_id: Option<i64>,
-    pub actor: Option<i64>,
-    pub action: &'static str,
+    pub team_id: Option<TeamId>,
+    pub actor: Option<StaffId>,
+    pub action: Action,
     pub subject: Option<(&'static str, String)>,
     pub client: Option<IpAddr>,
     /// A short note without personal data (e.g. the new role).
     pub detail: Option<String>,
+}
+
+impl Event {
+    /// `action`, with nothing else known yet (fill in the rest with struct update syntax).
+    pub fn new(action: Action) -> Self {
+        Event {
+            team_id: None,
+            actor: None,
+            action,
+            subject: None,
+            client: None,
+            detail: None,
+        }
+    }
 }
 
 /// The text a hash covers: every column, in order, with unambiguous separators.
@@ -30,9 +46,9 @@ fn canonical(e: &audit_log::Model) -> String {
     serde_json::json!([
         e.seq,
         e.at.timestamp_micros(),
-        num(e.team_id),
-        num(e.actor_staff_id),
-        e.action,
+        num(e.team_id.map(|t| t.0)),
+        num(e.actor_staff_id.map(|s| s.0)),
+        e.action.as_str(),
         opt(&e.subject_type),
         opt(&e.subject_id),
         opt(&e.client),
@@ -67,7 +83,7 @@ pub async fn record(txn: &DatabaseTransaction, event: Event) -> Result<i64, DbEr
         at: Utc::now().trunc_subsecs(6),
         team_id: event.team_id,
         actor_staff_id: event.actor,
-        action: event.action.to_string(),
+        action: event.action,
         subject_type: event.subject.as_ref().map(|s| s.0.to_string()),
         subject_id: event.subject.map(|s| s.1),
         client: event.client.map(|ip| ip.to_string()),

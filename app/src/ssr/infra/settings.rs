@@ -14,6 +14,11 @@ pub struct Settings {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you control).
     pub trust_forwarded_for: bool,
     pub access: AccessSettings,
+    /// A request still unanswered after this long gets 503 and its work is dropped, so a render
+    /// that never finishes cannot hold a connection (or a shutdown) forever.
+    pub request_timeout: std::time::Duration,
+    /// After SIGTERM, requests in flight get this long to finish; then the server stops anyway.
+    pub shutdown_grace: std::time::Duration,
 }
 
 /// Staff sign-in: cookies, session lifetimes and login throttling.
@@ -104,6 +109,8 @@ impl Settings {
             form_rate_limit_per_hour: 1000,
             trust_forwarded_for: false,
             access: AccessSettings::default(),
+            request_timeout: std::time::Duration::from_secs(30),
+            shutdown_grace: std::time::Duration::from_secs(35),
         }
     }
 }

@@ -1,4 +1,5 @@
 //! A signed-in staff member's session. Stored in the database so every app instance shares it.
+use crate::models::ids::StaffId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     /// SHA-256 (hex) of the cookie's token; the token itself is never stored.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id_hash: String,
-    pub staff_id: i64,
+    pub staff_id: StaffId,
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     /// The absolute end, however active the session is.

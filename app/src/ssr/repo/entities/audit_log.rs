@@ -1,4 +1,6 @@
 //! One audit entry. Rows are only ever inserted; `hash` chains each to the one before.
+use crate::models::audit::Action;
+use crate::models::ids::{StaffId, TeamId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,9 +9,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub seq: i64,
     pub at: DateTimeUtc,
-    pub team_id: Option<i64>,
-    pub actor_staff_id: Option<i64>,
-    pub action: String,
+    pub team_id: Option<TeamId>,
+    pub actor_staff_id: Option<StaffId>,
+    pub action: Action,
     pub subject_type: Option<String>,
     pub subject_id: Option<String>,
     pub client: Option<String>,

@@ -6,9 +6,9 @@
 //! is waiting, stores them all in one transaction, and answers each only after that commit. Under
 //! load a batch grows and the cost of one fsync is shared; with one request it is one commit.
 //! PostgreSQL runs the same code (it would group commits by itself, but one path is simpler).
-use super::contact_requests::{insert_or_get, Stored};
 use crate::error::AppError;
 use crate::models::contact::NewContactRequest;
+use crate::ssr::repo::contact_requests::{insert_or_get, Stored};
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
@@ -80,7 +80,7 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
 }
 
 async fn store_batch(db: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Stored>, DbErr> {
-    let txn = super::db::write_txn(db).await?;
+    let txn = crate::ssr::infra::db::write_txn(db).await?;
     let mut stored = Vec::with_capacity(jobs.len());
     for job in jobs {
         stored.push(insert_or_get(&txn, job.team_id, &job.key, &job.request).await?);
@@ -93,7 +93,7 @@ async fn store_one(db: &DatabaseConnection, job: &Job) -> Result<Stored, DbErr> 
     // A new reference code is drawn on each try, so a (very unlikely) code collision heals itself.
     let mut last = None;
     for _ in 0..3 {
-        let txn = super::db::write_txn(db).await?;
+        let txn = crate::ssr::infra::db::write_txn(db).await?;
         match insert_or_get(&txn, job.team_id, &job.key, &job.request).await {
             Ok(s) => {
                 txn.commit().await?;

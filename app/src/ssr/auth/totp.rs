@@ -1,48 +1,33 @@
 //! Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), as phone
 //! authenticator apps make them, and the QR code that enrols a phone.
-use super::random::random_bytes;
+use crate::ssr::infra::random::{random_bytes, RandomUnavailable};
+use crate::ssr::infra::secret::SecretText;
+use data_encoding::BASE32_NOPAD;
 use hmac::{Hmac, Mac};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha1::Sha1;
 
 const STEP_SECONDS: i64 = 30;
 const DIGITS: u32 = 6;
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /// A new secret: 160 random bits, base32 without padding (what authenticator apps expect).
-pub fn new_secret() -> String {
-    base32_encode(&random_bytes::<20>())
+pub fn new_secret() -> Result<SecretText, RandomUnavailable> {
+    Ok(SecretText(base32_encode(&random_bytes::<20>()?)))
 }
 
+/// RFC 4648 base32 without padding.
 pub fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for b in bytes {
-        buffer = (buffer << 8) | u32::from(*b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(BASE32[((buffer >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(BASE32[((buffer << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    BASE32_NOPAD.encode(bytes)
 }
 
+/// Reads what `base32_encode` wrote (spaces, padding and lower case are forgiven). Strict
+/// otherwise: a length no encoding has, or trailing bits that are not zero, is not a secret.
 pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for c in text.bytes().filter(|c| *c != b'=' && *c != b' ') {
-        let v = BASE32.iter().position(|x| *x == c.to_ascii_uppercase())? as u32;
-        buffer = (buffer << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buffer >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    let clean: String = text
+        .chars()
+        .filter(|c| *c != '=' && *c != ' ')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    BASE32_NOPAD.decode(clean.as_bytes()).ok()
 }
 
 /// The 30-second step a Unix time falls in.
@@ -89,16 +74,13 @@ pub fn verify(
 
 /// The `otpauth://` address an authenticator app reads from the QR code.
 pub fn otpauth_uri(issuer: &str, account: &str, secret: &str) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'@' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
+    /// Everything but letters, digits and `-._@` is percent-encoded.
+    const LABEL: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'@');
+    let enc = |s: &str| utf8_percent_encode(s, LABEL).to_string();
     format!(
         "otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30",
         enc(issuer),
@@ -129,11 +111,11 @@ pub fn qr_svg(data: &str, label: &str) -> Option<String> {
 }
 
 /// Ten recovery codes such as `k7m4-q2px-9b`: for when the phone is lost. Each works once.
-pub fn recovery_codes() -> Vec<String> {
+pub fn recovery_codes() -> Result<Vec<String>, RandomUnavailable> {
     (0..10)
         .map(|_| {
-            let t = super::password::temporary_password();
-            t[..12].to_string()
+            let t = crate::ssr::auth::password::temporary_password()?;
+            Ok(t.expose()[..12].to_string())
         })
         .collect()
 }
@@ -157,10 +139,21 @@ mod tests {
             base32_encode(b"12345678901234567890"),
             "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
         );
-        let s = new_secret();
+        let s = new_secret().unwrap().expose().to_string();
         assert_eq!(s.len(), 32);
         assert_eq!(base32_encode(&base32_decode(&s).unwrap()), s);
         assert_eq!(base32_decode("not base32!"), None);
+        assert_eq!(base32_decode("gezd gnbv"), base32_decode("GEZDGNBV"));
+    }
+
+    #[test]
+    fn base32_refuses_non_canonical_input() {
+        // "ME" is "a"; "MF" has the same first 8 bits and a stray 1 in the trailing bits.
+        assert_eq!(base32_decode("ME"), Some(b"a".to_vec()));
+        assert_eq!(base32_decode("MF"), None);
+        // 1, 3 and 6 characters are lengths no encoding has.
+        assert_eq!(base32_decode("M"), None);
+        assert_eq!(base32_decode("MZX"), None);
     }
 
     #[test]
@@ -181,8 +174,19 @@ mod tests {
     }
 
     #[test]
+    fn otpauth_labels_are_percent_encoded() {
+        let uri = otpauth_uri("Hälsolots Team", "a.b@c.se", "ABC");
+        assert!(uri.starts_with("otpauth://totp/H%C3%A4lsolots%20Team:a.b@c.se?secret=ABC&"));
+    }
+
+    #[test]
     fn qr_is_plain_svg() {
-        let svg = qr_svg(&otpauth_uri("Hälsolots", "a@b.se", &new_secret()), "QR-kod").unwrap();
+        let secret = new_secret().unwrap();
+        let svg = qr_svg(
+            &otpauth_uri("Hälsolots", "a@b.se", secret.expose()),
+            "QR-kod",
+        )
+        .unwrap();
         assert!(svg.starts_with("<svg role=\"img\" aria-label=\"QR-kod\""));
         assert!(!svg.contains("style=") && !svg.contains("<?xml"));
     }

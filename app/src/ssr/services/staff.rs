@@ -1,27 +1,30 @@
 //! Staff accounts: what admins do on the admin pages and operators do with `halsolots user`.
 //! Every change is audited in its own transaction; every read of the list is audited too (staff
 //! names and e-mail addresses are personal data).
-use super::audit::{self, Event};
-use super::authz::Staff;
-use super::entities::staff;
-use super::password::temporary_password;
-use super::sessions;
-use super::state::AppState;
-use super::time::iso_date;
 use crate::error::AppError;
 use crate::i18n::K;
-use crate::models::audit::action;
+use crate::models::audit::Action;
 use crate::models::form::FieldErrors;
+use crate::models::ids::{StaffId, TeamId};
 use crate::models::staff::{field, NewStaff, Role, StaffRow};
+use crate::ssr::auth::password::{temporary_password, Passwords};
+use crate::ssr::auth::proof::{ManageStaff, Proof};
+use crate::ssr::auth::{sessions, two_factor};
+use crate::ssr::infra::db::{write_txn, Db};
+use crate::ssr::infra::secret::Secret;
+use crate::ssr::infra::secret::SecretText;
+use crate::ssr::infra::time::iso_date;
+use crate::ssr::repo::audit::{self, Event};
+use crate::ssr::repo::entities::staff;
 use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set, SqlErr,
 };
 
-fn row(m: staff::Model) -> Option<StaffRow> {
-    Some(StaffRow {
-        role: Role::parse(&m.role)?,
+fn row(m: staff::Model) -> StaffRow {
+    StaffRow {
+        role: m.role,
         id: m.id,
         name: m.name,
         email: m.email,
@@ -29,21 +32,21 @@ fn row(m: staff::Model) -> Option<StaffRow> {
         must_change_password: m.must_change_password,
         two_factor: m.totp_secret.is_some(),
         created: iso_date(m.created_at),
-    })
+    }
 }
 
 /// Who did something to an account: a signed-in admin, or the operator at the server's console.
 #[derive(Clone, Copy)]
 enum By<'a> {
-    Admin(&'a Staff),
-    Console { team_id: i64 },
+    Admin(&'a Proof<ManageStaff>),
+    Console { team_id: TeamId },
 }
 
 async fn record(
     txn: &DatabaseTransaction,
     by: By<'_>,
-    action: &'static str,
-    subject: Option<i64>,
+    action: Action,
+    subject: Option<StaffId>,
     detail: Option<String>,
 ) -> Result<(), DbErr> {
     let (team_id, actor, client, detail) = match by {
@@ -58,10 +61,10 @@ async fn record(
         Event {
             team_id: Some(team_id),
             actor,
-            action,
             subject: subject.map(|id| ("staff", id.to_string())),
             client,
             detail,
+            ..Event::new(action)
         },
     )
     .await
@@ -69,31 +72,35 @@ async fn record(
 }
 
 /// The caller's team's accounts, by name.
-pub async fn list(state: &AppState, who: &Staff) -> Result<Vec<StaffRow>, AppError> {
-    let txn = super::db::write_txn(&state.db).await?;
-    record(&txn, By::Admin(who), action::STAFF_READ, None, None).await?;
+pub async fn list(db: &impl Db, who: &Proof<ManageStaff>) -> Result<Vec<StaffRow>, AppError> {
+    let txn = write_txn(db).await?;
+    record(&txn, By::Admin(who), Action::StaffRead, None, None).await?;
     let rows = staff::Entity::find()
         .filter(staff::Column::TeamId.eq(who.team_id()))
         .order_by_asc(staff::Column::Name)
         .all(&txn)
         .await?;
     txn.commit().await?;
-    Ok(rows.into_iter().filter_map(row).collect())
+    Ok(rows.into_iter().map(row).collect())
 }
 
 /// One account of the caller's team; another team's is "not found".
-pub async fn get(state: &AppState, who: &Staff, id: i64) -> Result<StaffRow, AppError> {
-    let txn = super::db::write_txn(&state.db).await?;
+pub async fn get(
+    db: &impl Db,
+    who: &Proof<ManageStaff>,
+    id: StaffId,
+) -> Result<StaffRow, AppError> {
+    let txn = write_txn(db).await?;
     let m = in_team(&txn, who, id).await?;
-    record(&txn, By::Admin(who), action::STAFF_READ, Some(id), None).await?;
+    record(&txn, By::Admin(who), Action::StaffRead, Some(id), None).await?;
     txn.commit().await?;
-    row(m).ok_or(AppError::Internal)
+    Ok(row(m))
 }
 
 async fn in_team(
     conn: &impl ConnectionTrait,
-    who: &Staff,
-    id: i64,
+    who: &Proof<ManageStaff>,
+    id: StaffId,
 ) -> Result<staff::Model, AppError> {
     staff::Entity::find_by_id(id)
         .filter(staff::Column::TeamId.eq(who.team_id()))
@@ -105,18 +112,18 @@ async fn in_team(
 /// Inserts an account; a taken e-mail address is an error at the field.
 async fn insert(
     conn: &impl ConnectionTrait,
-    team_id: i64,
+    team_id: TeamId,
     new: &NewStaff,
     password_hash: String,
     must_change_password: bool,
-) -> Result<i64, AppError> {
+) -> Result<StaffId, AppError> {
     let now = Utc::now();
     let result = staff::Entity::insert(staff::ActiveModel {
         team_id: Set(team_id),
         email: Set(new.email.clone()),
         name: Set(new.name.clone()),
-        role: Set(new.role.as_str().to_string()),
-        password_hash: Set(password_hash),
+        role: Set(new.role),
+        password_hash: Set(SecretText(password_hash)),
         active: Set(true),
         must_change_password: Set(must_change_password),
         created_at: Set(now),
@@ -139,22 +146,19 @@ async fn insert(
 /// An admin adds an account to their team. Returns its id and a temporary password for the admin
 /// to pass on; the person must choose their own at first login.
 pub async fn create(
-    state: &AppState,
-    who: &Staff,
+    db: &impl Db,
+    passwords: &Passwords,
+    who: &Proof<ManageStaff>,
     new: NewStaff,
-) -> Result<(i64, String), AppError> {
-    let temporary = temporary_password();
-    let hash = state
-        .passwords
-        .hash(temporary.clone())
-        .await
-        .ok_or(AppError::Internal)?;
-    let txn = super::db::write_txn(&state.db).await?;
+) -> Result<(StaffId, Secret<String>), AppError> {
+    let temporary = temporary_password()?;
+    let hash = passwords.hash(temporary.clone()).await?;
+    let txn = write_txn(db).await?;
     let id = insert(&txn, who.team_id(), &new, hash, true).await?;
     record(
         &txn,
         By::Admin(who),
-        action::STAFF_CREATE,
+        Action::StaffCreate,
         Some(id),
         Some(new.role.as_str().into()),
     )
@@ -166,22 +170,19 @@ pub async fn create(
 /// The operator adds an account from the command line (`halsolots user add`), with a password
 /// they chose. Audited without an actor: it came from the server's console.
 pub async fn create_from_console(
-    state: &AppState,
-    team_id: i64,
+    db: &impl Db,
+    passwords: &Passwords,
+    team_id: TeamId,
     new: NewStaff,
-    password: String,
-) -> Result<i64, AppError> {
-    let hash = state
-        .passwords
-        .hash(password)
-        .await
-        .ok_or(AppError::Internal)?;
-    let txn = super::db::write_txn(&state.db).await?;
+    password: Secret<String>,
+) -> Result<StaffId, AppError> {
+    let hash = passwords.hash(password).await?;
+    let txn = write_txn(db).await?;
     let id = insert(&txn, team_id, &new, hash, false).await?;
     record(
         &txn,
         By::Console { team_id },
-        action::STAFF_CREATE,
+        Action::StaffCreate,
         Some(id),
         Some(new.role.as_str().into()),
     )
@@ -205,31 +206,26 @@ pub enum Change {
 /// Applies `change` to account `id` of the caller's team. Admins cannot lock themselves out
 /// (change their own role or deactivate themselves). Returns a temporary password for a reset.
 pub async fn change(
-    state: &AppState,
-    who: &Staff,
-    id: i64,
+    db: &impl Db,
+    passwords: &Passwords,
+    who: &Proof<ManageStaff>,
+    id: StaffId,
     change: Change,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Secret<String>>, AppError> {
     if id == who.id() && matches!(change, Change::Role(_) | Change::Deactivate) {
         let mut errors = FieldErrors::default();
         errors.add(field::FORM, K::err_not_yourself);
         return Err(AppError::Invalid(errors));
     }
     let temporary = match change {
-        Change::ResetPassword => Some(temporary_password()),
-        _ => None,
+        Change::ResetPassword => Some(temporary_password()?),
+        Change::Role(_) | Change::Deactivate | Change::Activate | Change::ResetTwoFactor => None,
     };
     let hash = match &temporary {
-        Some(t) => Some(
-            state
-                .passwords
-                .hash(t.clone())
-                .await
-                .ok_or(AppError::Internal)?,
-        ),
+        Some(t) => Some(passwords.hash(t.clone()).await?),
         None => None,
     };
-    let txn = super::db::write_txn(&state.db).await?;
+    let txn = write_txn(db).await?;
     in_team(&txn, who, id).await?;
     let (action, detail) = apply(&txn, id, change, hash, true).await?;
     record(&txn, By::Admin(who), action, Some(id), detail).await?;
@@ -242,11 +238,11 @@ pub async fn change(
 /// the audit action and note.
 async fn apply(
     txn: &DatabaseTransaction,
-    id: i64,
+    id: StaffId,
     change: Change,
     password_hash: Option<String>,
     temporary: bool,
-) -> Result<(&'static str, Option<String>), DbErr> {
+) -> Result<(Action, Option<String>), DbErr> {
     let mut m = staff::ActiveModel {
         id: Set(id),
         updated_at: Set(Utc::now()),
@@ -254,29 +250,29 @@ async fn apply(
     };
     let done = match change {
         Change::Role(r) => {
-            m.role = Set(r.as_str().into());
-            (action::STAFF_ROLE, Some(r.as_str().to_string()))
+            m.role = Set(r);
+            (Action::StaffRole, Some(r.as_str().to_string()))
         }
         Change::Deactivate => {
             m.active = Set(false);
-            (action::STAFF_DEACTIVATE, None)
+            (Action::StaffDeactivate, None)
         }
         Change::Activate => {
             m.active = Set(true);
-            (action::STAFF_ACTIVATE, None)
+            (Action::StaffActivate, None)
         }
         Change::ResetPassword => {
             let hash =
                 password_hash.ok_or_else(|| DbErr::Custom("reset without a password".into()))?;
-            m.password_hash = Set(hash);
+            m.password_hash = Set(SecretText(hash));
             m.must_change_password = Set(temporary);
-            (action::STAFF_PASSWORD_RESET, None)
+            (Action::StaffPasswordReset, None)
         }
-        Change::ResetTwoFactor => (action::STAFF_TWO_FACTOR_RESET, None),
+        Change::ResetTwoFactor => (Action::StaffTwoFactorReset, None),
     };
     staff::Entity::update(m).exec(txn).await?;
     if change == Change::ResetTwoFactor {
-        super::two_factor::clear(txn, id).await?;
+        two_factor::clear(txn, id).await?;
     }
     if change != Change::Activate {
         // A changed role, a lost password or phone must not live on in open sessions.
@@ -287,22 +283,23 @@ async fn apply(
 
 /// The operator's `halsolots user deactivate` / `reset-password`: by e-mail, in any team.
 pub async fn change_from_console(
-    state: &AppState,
+    db: &impl Db,
+    passwords: &Passwords,
     email: &str,
     change: Change,
-    password: Option<String>,
+    password: Option<Secret<String>>,
 ) -> Result<(), AppError> {
     let email = crate::models::staff::login_email(email).ok_or(AppError::NotFound)?;
     let m = staff::Entity::find()
         .filter(staff::Column::Email.eq(email))
-        .one(&state.db)
+        .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
     let hash = match password {
-        Some(p) => Some(state.passwords.hash(p).await.ok_or(AppError::Internal)?),
+        Some(p) => Some(passwords.hash(p).await?),
         None => None,
     };
-    let txn = super::db::write_txn(&state.db).await?;
+    let txn = write_txn(db).await?;
     let (action, detail) = apply(&txn, m.id, change, hash, false).await?;
     record(
         &txn,

@@ -1,15 +1,24 @@
 //! Connecting to SQLite or PostgreSQL, migrating, and making sure this installation's team exists.
-use super::entities::team;
-use super::settings::TeamSettings;
+use crate::models::ids::TeamId;
+use crate::ssr::infra::settings::TeamSettings;
+use crate::ssr::repo::entities::team;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ColumnTrait, ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, Set, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
+
+/// What a service that opens its own transaction takes: the database, or a transaction it then
+/// nests in (a savepoint), so services compose inside one caller's transaction too.
+pub trait Db: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> + Sync {}
+impl<T> Db for T where
+    T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> + Sync
+{
+}
 
 /// Opens the database. On SQLite: WAL (readers never wait for the writer), foreign keys on, a busy
 /// timeout, and `synchronous=FULL`, so a request that was acknowledged survives a crash or power
@@ -38,7 +47,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// Creates the team from the settings on first start and returns its id. After that the team's
 /// details belong to its admins (`/lots/admin/installningar`), so the settings do not overwrite them.
-pub async fn ensure_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i64, DbErr> {
+pub async fn ensure_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<TeamId, DbErr> {
     let now = chrono::Utc::now();
     let row = team::ActiveModel {
         slug: Set(t.slug.clone()),
@@ -63,7 +72,7 @@ pub async fn ensure_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i6
         .filter(team::Column::Slug.eq(t.slug.as_str()))
         .select_only()
         .column(team::Column::Id)
-        .into_tuple::<i64>()
+        .into_tuple::<TeamId>()
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("team {}", t.slug)))
@@ -73,7 +82,7 @@ pub async fn ensure_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<i6
 /// taken at once (waiting up to the busy timeout) instead of at the first write, where a
 /// transaction that has already read fails at once if another wrote in between. PostgreSQL
 /// ignores the mode.
-pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+pub async fn write_txn(db: &impl Db) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()

@@ -1,15 +1,17 @@
 //! Setting up and removing two-factor login, and recovery codes.
-use super::audit::{self, Event};
-use super::authz::Staff;
-use super::digest::sha256_hex;
-use super::entities::{recovery_code, staff, team};
-use super::state::AppState;
-use super::totp;
 use crate::error::AppError;
 use crate::i18n::K;
-use crate::models::audit::action;
+use crate::models::audit::Action;
 use crate::models::form::FieldErrors;
+use crate::models::ids::StaffId;
 use crate::models::two_factor::{field, Enrolment, TwoFactorView};
+use crate::ssr::auth::proof::{SignedIn, Staff};
+use crate::ssr::auth::totp;
+use crate::ssr::infra::db::{write_txn, Db};
+use crate::ssr::infra::digest::sha256_hex;
+use crate::ssr::infra::team_cache::TeamCache;
+use crate::ssr::repo::audit::{self, Event};
+use crate::ssr::repo::entities::{recovery_code, staff, team};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -30,7 +32,7 @@ fn invalid(key: K) -> AppError {
 /// Uses one of the member's recovery codes, if `code` is one that is still unused.
 pub async fn use_recovery_code(
     txn: &DatabaseTransaction,
-    staff_id: i64,
+    staff_id: StaffId,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
@@ -60,14 +62,18 @@ async fn required(conn: &impl ConnectionTrait, who: &Staff) -> Result<bool, AppE
 
 /// The caller's two-factor state; while it is off, a secret to enrol (kept until confirmed, so a
 /// reload shows the same QR code).
-pub async fn status(state: &AppState, who: &Staff) -> Result<TwoFactorView, AppError> {
-    let m = member(&state.db, who).await?;
-    let required = required(&state.db, who).await?;
+pub async fn status(
+    db: &impl Db,
+    team: &TeamCache,
+    who: &SignedIn,
+) -> Result<TwoFactorView, AppError> {
+    let m = member(db, who).await?;
+    let required = required(db, who).await?;
     if m.totp_secret.is_some() {
         let left = recovery_code::Entity::find()
             .filter(recovery_code::Column::StaffId.eq(m.id))
             .filter(recovery_code::Column::UsedAt.is_null())
-            .count(&state.db)
+            .count(db)
             .await?;
         return Ok(TwoFactorView {
             enabled: true,
@@ -81,20 +87,22 @@ pub async fn status(state: &AppState, who: &Staff) -> Result<TwoFactorView, AppE
     staff::Entity::update_many()
         .col_expr(
             staff::Column::TotpPendingSecret,
-            Expr::value(totp::new_secret()),
+            Expr::value(totp::new_secret()?),
         )
         .filter(staff::Column::Id.eq(m.id))
         .filter(staff::Column::TotpPendingSecret.is_null())
-        .exec(&state.db)
+        .exec(db)
         .await?;
-    let secret = member(&state.db, who)
+    let secret = member(db, who)
         .await?
         .totp_pending_secret
-        .ok_or(AppError::Internal)?;
-    let team_name = state.team.get().name;
-    let uri = totp::otpauth_uri(&format!("Hälsolots {team_name}"), &m.email, &secret);
-    let qr_svg = totp::qr_svg(&uri, "QR").ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal("pending two-factor secret gone after it was set"))?;
+    let team_name = team.get().name;
+    let uri = totp::otpauth_uri(&format!("Hälsolots {team_name}"), &m.email, secret.expose());
+    let qr_svg = totp::qr_svg(&uri, "QR")
+        .ok_or_else(|| AppError::internal("the enrolment QR code could not be drawn"))?;
     let grouped = secret
+        .expose()
         .as_bytes()
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
@@ -113,11 +121,11 @@ pub async fn status(state: &AppState, who: &Staff) -> Result<TwoFactorView, AppE
 
 /// Confirms enrolment with the first code from the app. Returns new recovery codes, to be shown
 /// once (only their hashes are stored).
-pub async fn confirm(state: &AppState, who: &Staff, code: &str) -> Result<Vec<String>, AppError> {
-    let txn = super::db::write_txn(&state.db).await?;
+pub async fn confirm(db: &impl Db, who: &SignedIn, code: &str) -> Result<Vec<String>, AppError> {
+    let txn = write_txn(db).await?;
     let m = member(&txn, who).await?;
     let pending = m.totp_pending_secret.ok_or_else(|| invalid(K::err_code))?;
-    let step = totp::verify(&pending, code, Utc::now().timestamp(), None)
+    let step = totp::verify(pending.expose(), code, Utc::now().timestamp(), None)
         .ok_or_else(|| invalid(K::err_code))?;
     staff::Entity::update(staff::ActiveModel {
         id: Set(m.id),
@@ -128,7 +136,7 @@ pub async fn confirm(state: &AppState, who: &Staff, code: &str) -> Result<Vec<St
     })
     .exec(&txn)
     .await?;
-    let codes = totp::recovery_codes();
+    let codes = totp::recovery_codes()?;
     recovery_code::Entity::delete_many()
         .filter(recovery_code::Column::StaffId.eq(m.id))
         .exec(&txn)
@@ -141,14 +149,14 @@ pub async fn confirm(state: &AppState, who: &Staff, code: &str) -> Result<Vec<St
     }))
     .exec_without_returning(&txn)
     .await?;
-    audit::record(&txn, event(who, action::TWO_FACTOR_ENABLE)).await?;
+    audit::record(&txn, event(who, Action::TwoFactorEnable)).await?;
     txn.commit().await?;
     Ok(codes)
 }
 
 /// Turns two-factor login off (not allowed where the team requires it); needs a current code.
-pub async fn disable(state: &AppState, who: &Staff, code: &str) -> Result<(), AppError> {
-    let txn = super::db::write_txn(&state.db).await?;
+pub async fn disable(db: &impl Db, who: &SignedIn, code: &str) -> Result<(), AppError> {
+    let txn = write_txn(db).await?;
     if required(&txn, who).await? {
         let mut e = FieldErrors::default();
         e.add(
@@ -159,16 +167,21 @@ pub async fn disable(state: &AppState, who: &Staff, code: &str) -> Result<(), Ap
     }
     let m = member(&txn, who).await?;
     let secret = m.totp_secret.ok_or_else(|| invalid(K::err_code))?;
-    totp::verify(&secret, code, Utc::now().timestamp(), m.totp_last_step)
-        .ok_or_else(|| invalid(K::err_code))?;
+    totp::verify(
+        secret.expose(),
+        code,
+        Utc::now().timestamp(),
+        m.totp_last_step,
+    )
+    .ok_or_else(|| invalid(K::err_code))?;
     clear(&txn, m.id).await?;
-    audit::record(&txn, event(who, action::TWO_FACTOR_DISABLE)).await?;
+    audit::record(&txn, event(who, Action::TwoFactorDisable)).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Removes an account's second factor and recovery codes (turned off, or reset by an admin).
-pub async fn clear(txn: &DatabaseTransaction, staff_id: i64) -> Result<(), DbErr> {
+pub async fn clear(txn: &DatabaseTransaction, staff_id: StaffId) -> Result<(), DbErr> {
     staff::Entity::update(staff::ActiveModel {
         id: Set(staff_id),
         totp_secret: Set(None),
@@ -185,13 +198,12 @@ pub async fn clear(txn: &DatabaseTransaction, staff_id: i64) -> Result<(), DbErr
     Ok(())
 }
 
-fn event(who: &Staff, action: &'static str) -> Event {
+fn event(who: &Staff, action: Action) -> Event {
     Event {
         team_id: Some(who.team_id()),
         actor: Some(who.id()),
-        action,
         subject: Some(("staff", who.id().to_string())),
         client: who.client(),
-        ..Default::default()
+        ..Event::new(action)
     }
 }

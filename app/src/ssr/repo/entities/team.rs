@@ -1,11 +1,12 @@
 //! A team: one municipality's hälsolots service.
+use crate::models::ids::TeamId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "teams")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: TeamId,
     #[sea_orm(unique)]
     pub slug: String,
     pub name: String,

@@ -1,24 +1,17 @@
-//! The contact-request service: checks a submission with the shared rules, applies the abuse
-//! protections, and stores it exactly once.
-use super::audit;
-use super::entities::contact_request::{self as cr, STATUS_NEW};
-use super::random::{form_key, reference_code, valid_form_key};
-use super::state::AppState;
-use super::time::long_date_time;
-use crate::error::AppError;
-use crate::i18n::{Lang, K};
-use crate::models::audit::action;
-use crate::models::contact::{field, parse, Channel, NewContactRequest};
-use crate::models::form::{FieldErrors, RawForm};
-use crate::models::receipt::{normalise_code, Receipt};
+//! Storing contact requests exactly once (the checks and abuse protections before it are in
+//! `services::contact`).
+use crate::models::audit::Action;
+use crate::models::contact::{Channel, NewContactRequest};
+use crate::models::ids::TeamId;
+use crate::ssr::infra::random::reference_code;
+use crate::ssr::repo::audit;
+use crate::ssr::repo::entities::contact_request::{self as cr, STATUS_NEW};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     QuerySelect, Set,
 };
-use std::net::IpAddr;
-use std::time::Instant;
 
 /// What the database holds after a submission: enough for the receipt.
 #[derive(Clone, Debug)]
@@ -28,55 +21,6 @@ pub struct Stored {
     pub created_at: DateTime<Utc>,
 }
 
-/// Takes a submission of `channel`'s form from `client`. Nothing is stored unless every check
-/// passes; a repeat with the same form key returns the first request's receipt.
-pub async fn submit(
-    state: &AppState,
-    channel: Channel,
-    form: &RawForm,
-    client: IpAddr,
-    lang: Lang,
-) -> Result<Receipt, AppError> {
-    if !form.get(field::HONEYPOT).is_empty() {
-        let mut errors = FieldErrors::default();
-        errors.add(field::FORM, K::err_honeypot);
-        return Err(AppError::Invalid(errors));
-    }
-    state
-        .limiter
-        .check(client, Instant::now())
-        .map_err(|_| AppError::RateLimited)?;
-    let request = parse(channel, form).map_err(AppError::Invalid)?;
-    let key = valid_form_key(form.get(field::KEY)).unwrap_or_else(form_key);
-    let stored = state.queue.store(state.team_id, key, request).await?;
-    tracing::info!(channel = channel.as_str(), "contact request stored");
-    Ok(Receipt {
-        code: stored.code,
-        channel: stored.channel,
-        sent_at: long_date_time(stored.created_at, lang),
-    })
-}
-
-/// The receipt for a reference code of this team.
-pub async fn receipt(state: &AppState, code: &str, lang: Lang) -> Result<Receipt, AppError> {
-    let code = normalise_code(code).ok_or(AppError::NotFound)?;
-    let row: Option<(String, DateTime<Utc>)> = cr::Entity::find()
-        .filter(cr::Column::TeamId.eq(state.team_id))
-        .filter(cr::Column::ReferenceCode.eq(code.as_str()))
-        .select_only()
-        .columns([cr::Column::Channel, cr::Column::CreatedAt])
-        .into_tuple()
-        .one(&state.db)
-        .await?;
-    let (channel, created_at) = row.ok_or(AppError::NotFound)?;
-    let channel = Channel::from_str_opt(&channel).ok_or(AppError::Internal)?;
-    Ok(Receipt {
-        code,
-        channel,
-        sent_at: long_date_time(created_at, lang),
-    })
-}
-
 /// How long an identical request counts as the same one sent again. The form key catches double
 /// clicks and reloads; this catches a person who goes back, finds the form fetched anew (new key)
 /// and sends the same thing again. Sent again later, it is a new request.
@@ -84,7 +28,7 @@ pub const SAME_REQUEST_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// The fingerprint of a request's checked content (not the form key or honeypot).
 pub fn content_hash(r: &NewContactRequest) -> String {
-    super::digest::sha256_hex(&serde_json::to_vec(r).unwrap_or_default())
+    crate::ssr::infra::digest::sha256_hex(&serde_json::to_vec(r).unwrap_or_default())
 }
 
 /// Stores the request unless the same one is already there — same form key, or the same content
@@ -112,7 +56,7 @@ pub async fn insert_or_get(
     let requester = r.requester.as_ref();
     let row = cr::ActiveModel {
         team_id: Set(team_id),
-        reference_code: Set(reference_code()),
+        reference_code: Set(reference_code()?),
         idempotency_key: Set(key.to_string()),
         content_hash: Set(hash.clone()),
         channel: Set(r.channel.as_str().to_string()),
@@ -167,11 +111,10 @@ pub async fn insert_or_get(
         audit::record(
             conn,
             audit::Event {
-                team_id: Some(team_id),
-                action: action::CONTACT_REQUEST_CREATE,
+                team_id: Some(TeamId(team_id)),
                 subject: Some(("contact_request", row.0.clone())),
                 detail: Some(r.channel.as_str().to_string()),
-                ..Default::default()
+                ..audit::Event::new(Action::ContactRequestCreate)
             },
         )
         .await?;

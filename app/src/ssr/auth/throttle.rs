@@ -2,9 +2,9 @@
 //! has it, so a lock tells nothing about which accounts exist) and per client address. At the
 //! limit the key is locked for `lock_base`, doubling with each further failure up to `lock_max`.
 //! Counts live in the database, so every app instance sees the same ones.
-use super::digest::sha256_hex;
-use super::entities::login_throttle as row;
-use super::settings::AccessSettings;
+use crate::ssr::infra::digest::sha256_hex;
+use crate::ssr::infra::settings::AccessSettings;
+use crate::ssr::repo::entities::login_throttle as row;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use std::net::IpAddr;

@@ -1,9 +1,11 @@
 //! Staff sessions in the database, so every app instance knows them. The cookie carries a random
 //! token; the database holds only its SHA-256, so a copy of the database cannot be used to log in.
-use super::digest::sha256_hex;
-use super::entities::{staff, staff_session as session};
-use super::random::random_bytes;
-use super::settings::AccessSettings;
+use crate::models::ids::StaffId;
+use crate::ssr::infra::digest::sha256_hex;
+use crate::ssr::infra::random::random_bytes;
+use crate::ssr::infra::secret::Secret;
+use crate::ssr::infra::settings::AccessSettings;
+use crate::ssr::repo::entities::{staff, staff_session as session};
 use chrono::{DateTime, TimeDelta, Utc};
 use http::HeaderMap;
 use sea_orm::sea_query::Expr;
@@ -44,7 +46,7 @@ pub fn clear_cookie(access: &AccessSettings) -> String {
 }
 
 /// The session token the browser sent, if it has the right shape.
-pub fn token_from(headers: &HeaderMap, access: &AccessSettings) -> Option<String> {
+pub fn token_from(headers: &HeaderMap, access: &AccessSettings) -> Option<Secret<String>> {
     let name = cookie_name(access);
     headers
         .get_all(http::header::COOKIE)
@@ -55,21 +57,19 @@ pub fn token_from(headers: &HeaderMap, access: &AccessSettings) -> Option<String
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(Secret::new)
 }
 
 /// Starts a session for `staff_id` and returns the token for the cookie. A session with
 /// `second_factor_pending` gives no access until the code step completes it.
 pub async fn start(
     conn: &impl ConnectionTrait,
-    staff_id: i64,
+    staff_id: StaffId,
     access: &AccessSettings,
     now: DateTime<Utc>,
     second_factor_pending: bool,
-) -> Result<String, DbErr> {
-    let token: String = random_bytes::<32>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+) -> Result<Secret<String>, DbErr> {
+    let token = hex::encode(random_bytes::<32>()?);
     session::Entity::insert(session::ActiveModel {
         id_hash: Set(sha256_hex(token.as_bytes())),
         staff_id: Set(staff_id),
@@ -80,7 +80,7 @@ pub async fn start(
     })
     .exec_without_returning(conn)
     .await?;
-    Ok(token)
+    Ok(Secret::new(token))
 }
 
 /// The stored session for a cookie token, with its key.
@@ -138,7 +138,7 @@ pub async fn find(
 }
 
 /// Ends the session behind `token` (logout). Returns the staff id it belonged to.
-pub async fn end(conn: &impl ConnectionTrait, token: &str) -> Result<Option<i64>, DbErr> {
+pub async fn end(conn: &impl ConnectionTrait, token: &str) -> Result<Option<StaffId>, DbErr> {
     let Some((id_hash, s)) = by_token(conn, token).await? else {
         return Ok(None);
     };
@@ -147,7 +147,7 @@ pub async fn end(conn: &impl ConnectionTrait, token: &str) -> Result<Option<i64>
 }
 
 /// Ends every session of a staff member (deactivated, password reset or changed).
-pub async fn end_all(conn: &impl ConnectionTrait, staff_id: i64) -> Result<(), DbErr> {
+pub async fn end_all(conn: &impl ConnectionTrait, staff_id: StaffId) -> Result<(), DbErr> {
     session::Entity::delete_many()
         .filter(session::Column::StaffId.eq(staff_id))
         .exec(conn)
@@ -180,7 +180,7 @@ mod tests {
             http::header::COOKIE,
             format!("lang=sv; halsolots_sid={token}").parse().unwrap(),
         );
-        assert_eq!(token_from(&h, &a), Some(token));
+        assert_eq!(token_from(&h, &a), Some(Secret::new(token)));
         h.insert(http::header::COOKIE, "halsolots_sid=xyz".parse().unwrap());
         assert_eq!(token_from(&h, &a), None);
     }

@@ -1,0 +1,4 @@
+//! The database as tables: sea-orm entities and the queries more than one service needs.
+pub mod audit;
+pub mod contact_requests;
+pub mod entities;

@@ -1,0 +1,7 @@
+//! The rules: one function per thing a person does, one transaction each, audited inside it.
+//! A service that reads or changes personal data takes the proof of the permission it needs
+//! (`auth::proof::Proof<P>`), which only the permission check can build.
+pub mod audit_log;
+pub mod contact;
+pub mod staff;
+pub mod team;

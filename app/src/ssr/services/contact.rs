@@ -1,0 +1,75 @@
+//! The contact-request service: checks a submission with the shared rules, applies the abuse
+//! protections, and hands it to the writer that stores it exactly once; shows receipts.
+use crate::error::AppError;
+use crate::i18n::{Lang, K};
+use crate::models::contact::{field, parse, Channel};
+use crate::models::form::{FieldErrors, RawForm};
+use crate::models::ids::TeamId;
+use crate::models::receipt::{normalise_code, Receipt};
+use crate::ssr::infra::random::{form_key, valid_form_key};
+use crate::ssr::infra::rate_limit::RateLimiter;
+use crate::ssr::infra::submission_queue::SubmissionQueue;
+use crate::ssr::infra::time::long_date_time;
+use crate::ssr::repo::entities::contact_request as cr;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::net::IpAddr;
+use std::time::Instant;
+
+/// Takes a submission of `channel`'s form from `client` for `team`. Nothing is stored unless
+/// every check passes; a repeat with the same form key returns the first request's receipt.
+pub async fn submit(
+    queue: &SubmissionQueue,
+    limiter: &RateLimiter,
+    team: TeamId,
+    channel: Channel,
+    form: &RawForm,
+    client: IpAddr,
+    lang: Lang,
+) -> Result<Receipt, AppError> {
+    if !form.get(field::HONEYPOT).is_empty() {
+        let mut errors = FieldErrors::default();
+        errors.add(field::FORM, K::err_honeypot);
+        return Err(AppError::Invalid(errors));
+    }
+    limiter
+        .check(client, Instant::now())
+        .map_err(|_| AppError::RateLimited)?;
+    let request = parse(channel, form).map_err(AppError::Invalid)?;
+    let key = match valid_form_key(form.get(field::KEY)) {
+        Some(key) => key,
+        None => form_key()?,
+    };
+    let stored = queue.store(team.0, key, request).await?;
+    tracing::info!(channel = channel.as_str(), "contact request stored");
+    Ok(Receipt {
+        code: stored.code,
+        channel: stored.channel,
+        sent_at: long_date_time(stored.created_at, lang),
+    })
+}
+
+/// The receipt for a reference code of `team`. An unknown code is "not found"; a database that
+/// does not answer is an internal error (503), never "not found".
+pub async fn receipt(
+    conn: &impl ConnectionTrait,
+    team: TeamId,
+    code: &str,
+    lang: Lang,
+) -> Result<Receipt, AppError> {
+    let code = normalise_code(code).ok_or(AppError::NotFound)?;
+    let row: Option<(Channel, DateTime<Utc>)> = cr::Entity::find()
+        .filter(cr::Column::TeamId.eq(team))
+        .filter(cr::Column::ReferenceCode.eq(code.as_str()))
+        .select_only()
+        .columns([cr::Column::Channel, cr::Column::CreatedAt])
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let (channel, created_at) = row.ok_or(AppError::NotFound)?;
+    Ok(Receipt {
+        code,
+        channel,
+        sent_at: long_date_time(created_at, lang),
+    })
+}
