@@ -2,11 +2,12 @@
 //!
 //! - `state`, `ctx`, `client`, `lang`, `shell`: what a handler or server function starts from.
 //! - `auth/`: who is calling — sessions, permission proofs, passwords, two-factor login, throttling.
-//! - `services/`: the rules. Each takes `&impl ConnectionTrait` (or the database to open one
+//! - `services/`: the rules. Each takes `&impl ConnectionTrait` (or `&impl Db` to open one
 //!   transaction on), the proof of the permission it needs and what else it needs — never the whole
-//!   `AppState` — and writes its audit entry in the same transaction.
+//!   `AppState` — and writes its audit entry in the same transaction. The team cache and the
+//!   writer that stores public submissions in batches live here too.
 //! - `repo/`: the sea-orm entities and the queries shared by services.
-//! - `infra/`: the database, settings, time, randomness, rate limits, background writers.
+//! - `infra/`: the database, settings, time, randomness, secrets, rate limits.
 //!
 //! Imports go down this list, never up (`scripts/check-module-cycles` keeps it so).
 pub mod auth;

@@ -3,6 +3,7 @@ use app::error::AppError;
 use app::i18n::{text, Lang};
 use app::models::form::{FieldErrors, RawForm};
 use app::models::staff::{check_password, field, parse_new_staff};
+use app::ssr::infra::secret::Secret;
 use app::ssr::repo::audit::{self, Verdict};
 use app::ssr::repo::entities::team;
 use app::ssr::services::staff::{self, Change};
@@ -92,47 +93,19 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             Ok(())
         }
         Command::UserDeactivate { email } => {
-            let state = startup::build_state(config.settings, config.leptos).await?;
-            staff::change_from_console(
-                &state.db,
-                &state.passwords,
-                &email,
-                Change::Deactivate,
-                None,
-            )
-            .await
-            .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            console_change(config, &email, Change::Deactivate, None).await?;
             println!("Deactivated {email}; its sessions have ended.");
             Ok(())
         }
         Command::UserResetPassword { email } => {
-            let state = startup::build_state(config.settings, config.leptos).await?;
             let password = cli::read_password()?;
             check_password(password.expose()).map_err(|k| text(Lang::En, k).to_string())?;
-            let (db, passwords) = (&state.db, &state.passwords);
-            staff::change_from_console(
-                db,
-                passwords,
-                &email,
-                Change::ResetPassword,
-                Some(password),
-            )
-            .await
-            .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            console_change(config, &email, Change::ResetPassword, Some(password)).await?;
             println!("New password set for {email}; its sessions have ended.");
             Ok(())
         }
         Command::UserResetTwoFactor { email } => {
-            let state = startup::build_state(config.settings, config.leptos).await?;
-            staff::change_from_console(
-                &state.db,
-                &state.passwords,
-                &email,
-                Change::ResetTwoFactor,
-                None,
-            )
-            .await
-            .map_err(|_| format!("no account with the e-mail address {email}"))?;
+            console_change(config, &email, Change::ResetTwoFactor, None).await?;
             println!("Two-factor login removed for {email}; its sessions have ended.");
             Ok(())
         }
@@ -171,4 +144,19 @@ fn describe(errors: &FieldErrors) -> String {
         .map(|e| format!("--{}: {}", e.field, text(Lang::En, e.key)))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// `halsolots user deactivate | reset-password | reset-two-factor`: `change` to the account with
+/// `email`, audited as the console's.
+async fn console_change(
+    config: Config,
+    email: &str,
+    change: Change,
+    password: Option<Secret<String>>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let state = startup::build_state(config.settings, config.leptos).await?;
+    staff::change_from_console(&state.db, &state.passwords, email, change, password)
+        .await
+        .map_err(|_| format!("no account with the e-mail address {email}"))?;
+    Ok(())
 }

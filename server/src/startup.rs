@@ -5,6 +5,7 @@ use crate::routes::{forms, health, staff};
 use crate::security;
 use app::ssr::infra::db;
 use app::ssr::infra::settings::Settings;
+use app::ssr::repo::teams;
 use app::ssr::shell::shell;
 use app::ssr::state::AppState;
 use app::App;
@@ -36,7 +37,7 @@ pub async fn build_state(
 ) -> Result<AppState, Box<dyn std::error::Error>> {
     let conn = db::connect(&settings.database_url).await?;
     db::migrate(&conn).await?;
-    let team_id = db::ensure_team(&conn, &settings.team).await?;
+    let team_id = teams::ensure_team(&conn, &settings.team).await?;
     let state = AppState::new(conn, settings, team_id, leptos)?;
     state.team.refresh(&state.db).await?;
     Ok(state)

@@ -1,11 +1,9 @@
-//! What the rules stand on: the database connection, settings, time, randomness, rate limits and
-//! the background writer for public submissions.
+//! What everything stands on, knowing nothing of the layers above: the database connection,
+//! settings, time, randomness, secrets, rate limits.
 pub mod db;
 pub mod digest;
 pub mod random;
 pub mod rate_limit;
 pub mod secret;
 pub mod settings;
-pub mod submission_queue;
-pub mod team_cache;
 pub mod time;

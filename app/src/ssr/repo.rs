@@ -2,3 +2,4 @@
 pub mod audit;
 pub mod contact_requests;
 pub mod entities;
+pub mod teams;

@@ -4,4 +4,6 @@
 pub mod audit_log;
 pub mod contact;
 pub mod staff;
+pub mod submission_queue;
 pub mod team;
+pub mod team_cache;

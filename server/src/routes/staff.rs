@@ -85,6 +85,15 @@ async fn show(state: AppState, parts: Parts, mut echo: StaffEcho, status: Status
     render::page(state, parts, move || provide_context(echo.clone()), status).await
 }
 
+/// The page again with a secret shown this once (a temporary password, recovery codes).
+async fn show_once(state: AppState, parts: Parts, secret: String, status: StatusCode) -> Response {
+    let echo = StaffEcho {
+        secret: Some(secret),
+        ..Default::default()
+    };
+    show(state, parts, echo, status).await
+}
+
 /// A refused or failed request: the page again (it shows the refusal itself) with the status.
 async fn refuse(state: AppState, parts: Parts, e: AppError, form: Option<&RawForm>) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
@@ -253,13 +262,7 @@ pub async fn two_factor(
         _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),
     };
     match result {
-        Ok(Some(codes)) => {
-            let echo = StaffEcho {
-                secret: Some(codes.join(" ")),
-                ..Default::default()
-            };
-            show(state, parts, echo, StatusCode::OK).await
-        }
+        Ok(Some(codes)) => show_once(state, parts, codes.join(" "), StatusCode::OK).await,
         Ok(None) => Redirect::to("/lots/tvastegs?sparat=1").into_response(),
         Err(e) => refuse(state, parts, e, None).await,
     }
@@ -320,11 +323,7 @@ pub async fn add_staff(
     };
     match result {
         Ok((_, temporary)) => {
-            let echo = StaffEcho {
-                secret: Some(temporary.into_inner()),
-                ..Default::default()
-            };
-            show(state, parts, echo, StatusCode::CREATED).await
+            show_once(state, parts, temporary.into_inner(), StatusCode::CREATED).await
         }
         Err(e) => refuse(state, parts, e, Some(&form)).await,
     }
@@ -357,11 +356,7 @@ pub async fn change_staff(
     };
     match result {
         Ok(Some(temporary)) => {
-            let echo = StaffEcho {
-                secret: Some(temporary.into_inner()),
-                ..Default::default()
-            };
-            show(state, parts, echo, StatusCode::OK).await
+            show_once(state, parts, temporary.into_inner(), StatusCode::OK).await
         }
         Ok(None) => Redirect::to(&format!("{}?sparat=1", parts.uri.path())).into_response(),
         Err(e) => refuse(state, parts, e, Some(&form)).await,

@@ -391,7 +391,7 @@ impl TestApp {
         let mut t = app::ssr::infra::settings::TeamSettings::demo();
         t.slug = slug.into();
         t.name = format!("Team {slug}");
-        app::ssr::infra::db::ensure_team(&self.state.db, &t)
+        app::ssr::repo::teams::ensure_team(&self.state.db, &t)
             .await
             .unwrap()
     }

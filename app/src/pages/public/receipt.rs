@@ -27,29 +27,25 @@ pub fn ReceiptPage() -> impl IntoView {
                     // An unknown code is "not found"; anything else (the database does not
                     // answer) is our fault and temporary: 503 and a kind word, never "not found".
                     Err(AppError::NotFound) => {
-                        set_status(404);
-                        view! {
-                            <Title text=t(K::nf_title)/>
-                            <h1>{t(K::nf_title)}</h1>
-                            <p>{t(K::receipt_not_found)}</p>
-                            <TeamContact/>
-                        }
-                            .into_any()
+                        problem(404, K::nf_title, K::receipt_not_found)
                     }
-                    Err(e) => {
-                        set_status(e.status().max(500));
-                        view! {
-                            <Title text=t(K::receipt_unavailable_title)/>
-                            <h1>{t(K::receipt_unavailable_title)}</h1>
-                            <p>{t(K::receipt_unavailable)}</p>
-                            <TeamContact/>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => problem(e.status().max(500), K::receipt_unavailable_title, K::receipt_unavailable),
                 }
             })}
         </Suspense>
     }
+}
+
+/// No receipt to show: the status, a heading, what to do, and how to reach the team.
+fn problem(status: u16, title: K, text: K) -> AnyView {
+    set_status(status);
+    view! {
+        <Title text=t(title)/>
+        <h1>{t(title)}</h1>
+        <p>{t(text)}</p>
+        <TeamContact/>
+    }
+    .into_any()
 }
 
 #[component]

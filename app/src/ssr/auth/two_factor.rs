@@ -9,7 +9,6 @@ use crate::ssr::auth::proof::{SignedIn, Staff};
 use crate::ssr::auth::totp;
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::digest::sha256_hex;
-use crate::ssr::infra::team_cache::TeamCache;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::{recovery_code, staff, team};
 use chrono::{DateTime, Utc};
@@ -62,9 +61,10 @@ async fn required(conn: &impl ConnectionTrait, who: &Staff) -> Result<bool, AppE
 
 /// The caller's two-factor state; while it is off, a secret to enrol (kept until confirmed, so a
 /// reload shows the same QR code).
+/// `team_name` names the account in the authenticator app ("Hälsolots <team>").
 pub async fn status(
     db: &impl Db,
-    team: &TeamCache,
+    team_name: &str,
     who: &SignedIn,
 ) -> Result<TwoFactorView, AppError> {
     let m = member(db, who).await?;
@@ -97,7 +97,6 @@ pub async fn status(
         .await?
         .totp_pending_secret
         .ok_or_else(|| AppError::internal("pending two-factor secret gone after it was set"))?;
-    let team_name = team.get().name;
     let uri = totp::otpauth_uri(&format!("Hälsolots {team_name}"), &m.email, secret.expose());
     let qr_svg = totp::qr_svg(&uri, "QR")
         .ok_or_else(|| AppError::internal("the enrolment QR code could not be drawn"))?;

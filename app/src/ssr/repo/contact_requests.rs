@@ -1,11 +1,11 @@
 //! Storing contact requests exactly once (the checks and abuse protections before it are in
 //! `services::contact`).
+use super::audit;
+use super::entities::contact_request::{self as cr, STATUS_NEW};
 use crate::models::audit::Action;
 use crate::models::contact::{Channel, NewContactRequest};
 use crate::models::ids::TeamId;
 use crate::ssr::infra::random::reference_code;
-use crate::ssr::repo::audit;
-use crate::ssr::repo::entities::contact_request::{self as cr, STATUS_NEW};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{

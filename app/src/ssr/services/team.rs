@@ -1,14 +1,14 @@
 //! The team's settings: read and changed by admins, shown on every public page (through
-//! `infra::team_cache`).
+//! `services::team_cache`).
 use crate::error::AppError;
 use crate::models::audit::Action;
 use crate::models::phone::Phone;
 use crate::models::team::{TeamSettingsView, TeamUpdate};
 use crate::ssr::auth::proof::{ManageTeam, Proof};
 use crate::ssr::infra::db::{write_txn, Db};
-use crate::ssr::infra::team_cache::TeamCache;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::team;
+use crate::ssr::services::team_cache::TeamCache;
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 

@@ -53,8 +53,10 @@ impl SubmissionQueue {
                 reply,
             })
             .await
-            .map_err(|_| AppError::Internal)?;
-        answer.await.map_err(|_| AppError::Internal)?
+            .map_err(|_| AppError::internal("the submission writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| AppError::internal("the submission writer dropped a submission"))?
     }
 }
 
