@@ -65,7 +65,13 @@ impl AppError {
     pub fn form_message(&self) -> K {
         match self {
             AppError::RateLimited => K::err_rate_limited,
-            _ => K::err_server,
+            AppError::Invalid(_)
+            | AppError::NotFound
+            | AppError::Unauthorized
+            | AppError::Forbidden
+            | AppError::SetupRequired
+            | AppError::Internal
+            | AppError::Request(_) => K::err_server,
         }
     }
 }

@@ -128,7 +128,10 @@ pub fn refusal(e: AppError) -> AnyView {
         AppError::Unauthorized | AppError::SetupRequired => return ().into_any(),
         AppError::Forbidden => (K::staff_forbidden_title, K::staff_forbidden_text),
         AppError::NotFound => (K::nf_title, K::staff_not_found_text),
-        _ => (K::staff_error_title, K::err_server),
+        AppError::Invalid(_)
+        | AppError::RateLimited
+        | AppError::Internal
+        | AppError::Request(_) => (K::staff_error_title, K::err_server),
     };
     view! {
         <Title text=t(title)/>
