@@ -225,7 +225,7 @@ pub async fn require<P: Permit>(
 /// function or a form post for whichever proof it asks for.
 pub trait Check: Sized + Send {
     fn check(
-        conn: &(impl ConnectionTrait + Sync),
+        conn: &impl ConnectionTrait,
         access: &AccessSettings,
         parts: &Parts,
     ) -> impl Future<Output = Result<Self, AppError>> + Send;
@@ -233,7 +233,7 @@ pub trait Check: Sized + Send {
 
 impl Check for SignedIn {
     async fn check(
-        conn: &(impl ConnectionTrait + Sync),
+        conn: &impl ConnectionTrait,
         access: &AccessSettings,
         parts: &Parts,
     ) -> Result<Self, AppError> {
@@ -243,7 +243,7 @@ impl Check for SignedIn {
 
 impl<P: Permit> Check for Proof<P> {
     async fn check(
-        conn: &(impl ConnectionTrait + Sync),
+        conn: &impl ConnectionTrait,
         access: &AccessSettings,
         parts: &Parts,
     ) -> Result<Self, AppError> {

@@ -9,11 +9,8 @@ use std::time::Duration;
 
 /// What a service that opens its own transaction takes: the database, or a transaction it then
 /// nests in (a savepoint), so services compose inside one caller's transaction too.
-pub trait Db: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> + Sync {}
-impl<T> Db for T where
-    T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> + Sync
-{
-}
+pub trait Db: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> {}
+impl<T> Db for T where T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction> {}
 
 /// Opens the database. On SQLite: WAL (readers never wait for the writer), foreign keys on, a busy
 /// timeout, and `synchronous=FULL`, so a request that was acknowledged survives a crash or power
