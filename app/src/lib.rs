@@ -33,24 +33,16 @@ use pages::staff::{
     login::LoginPage, login_code::LoginCodePage, section::SectionPage, two_factor::TwoFactorPage,
 };
 
-/// The application: language and boot data, then the routes.
+/// The application: language and boot data, then the routes. It is rendered on the server only:
+/// the browser hydrates just the islands (the public forms), so a phone never downloads the staff
+/// workspace's code.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // On the server the shell provides `Boot`; in the browser it is read from the page.
+    // The shell provides `Boot`; only while the route list is generated are defaults used.
     let boot = use_context::<Boot>().unwrap_or_else(Boot::from_document);
     provide_context(boot.lang);
-    provide_context(components::form::FormKey(RwSignal::new(
-        boot.form_key.clone(),
-    )));
     provide_context(boot);
-    // Effects run only in the browser, after hydration: mark the page so tests (and CSS, if ever
-    // needed) can tell the interactive app has taken over.
-    Effect::new(|| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Router>

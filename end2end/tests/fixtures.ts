@@ -27,11 +27,21 @@ export { expect };
 
 export const hydrated = (testInfo: { project: { name: string } }) => testInfo.project.name.includes('hydrated');
 
-/** Opens a page; when JavaScript runs, waits until the app has hydrated. */
+/** Opens a page; when JavaScript runs, waits until its islands (if any) have hydrated. */
 export async function open(page: Page, url: string, js: boolean) {
   const res = await page.goto(url);
-  if (js) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  if (js) await settled(page);
   return res;
+}
+
+/**
+ * Only the public forms are islands (interactive in the browser): a page with one is ready when
+ * `<html data-hydrated>` appears; a page without one loads no script or wasm at all.
+ */
+export async function settled(page: Page) {
+  if ((await page.locator('leptos-island').count()) > 0) {
+    await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  }
 }
 
 /**

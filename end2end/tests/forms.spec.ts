@@ -1,5 +1,5 @@
 import { forms } from './form-data';
-import { test, expect, open, hydrated, expectAccessible, storedWithName, uniqueName } from './fixtures';
+import { test, expect, open, settled, hydrated, expectAccessible, storedWithName, uniqueName } from './fixtures';
 
 // Without JavaScript a refused submit comes back as the same page with status 422, which the
 // browser logs as a failed load; that is the expected answer here.
@@ -43,12 +43,12 @@ for (const form of forms) {
     await page.reload();
     await expect(page.getByTestId('reference-code')).toHaveText(code!);
     // Let the reloaded page finish starting before going back, as a person would.
-    if (hydrated(testInfo)) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+    if (hydrated(testInfo)) await settled(page);
     // Back to the form and send the same again: it is the same request, with the same receipt.
     const receiptUrl = page.url();
     await page.goBack();
     await expect(page.getByRole('button', { name: form.submit })).toBeVisible();
-    if (hydrated(testInfo)) await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+    if (hydrated(testInfo)) await settled(page);
     await form.fill(page, name);
     await page.getByRole('button', { name: form.submit }).click();
     await expect(page).toHaveURL(receiptUrl);

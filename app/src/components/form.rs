@@ -2,6 +2,12 @@
 //! error summary at the top. Without JavaScript the form posts to its own page; hydrated, the
 //! same rules (`models::contact::parse`) run as the person types and on submit, and the request is
 //! sent through the `submit_contact` server function.
+//!
+//! The forms are the only interactive part of the public pages, so each form is an island
+//! (`pages::public::contact_form`): the browser's wasm holds them and nothing else. An island runs
+//! in the browser without the app around it, so `ContactForm` reads what it needs (language, team,
+//! form key, a failed submit's echo) from the page's boot data itself, and leaves the page with a
+//! plain navigation: there is no client-side router.
 use crate::api::contact::submit_contact;
 use crate::error::AppError;
 use crate::i18n::{t, K};
@@ -12,14 +18,23 @@ use leptos::ev::{Event, MouseEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
-/// The idempotency key of the current form view. A new one is made after each successful submit,
-/// so a second, different request in the same visit is not taken for a repeat of the first.
-#[derive(Clone, Copy)]
-pub struct FormKey(pub RwSignal<String>);
+/// The boot data and language of the page, for an island. On the server the shell provides them;
+/// in the browser an island has no app around it and reads them from the page (the same JSON the
+/// server rendered, so both sides render alike).
+pub fn island_boot() -> Boot {
+    match use_context::<Boot>() {
+        Some(boot) => boot,
+        None => {
+            let boot = Boot::from_document();
+            provide_context(boot.lang);
+            provide_context(boot.clone());
+            boot
+        }
+    }
+}
 
 /// How long a pause in typing must be before a problem in that field is shown.
 const TYPING_PAUSE: Duration = Duration::from_millis(900);
@@ -86,8 +101,10 @@ fn new_client_key() -> String {
 /// The form element: error summary, hidden key and honeypot, the fields, and the submit button.
 #[component]
 pub fn ContactForm(channel: Channel, submit_label: K, children: Children) -> impl IntoView {
-    let boot = expect_context::<Boot>();
-    let key = expect_context::<FormKey>().0;
+    let boot = island_boot();
+    // The idempotency key of this form view. A new one is made after each successful submit, so a
+    // second, different request in the same visit is not taken for a repeat of the first.
+    let key = RwSignal::new(boot.form_key.clone());
     let echo = boot.echo.filter(|e| e.channel == channel);
     let state = FormState {
         errors: RwSignal::new(echo.as_ref().map(|e| e.errors.clone()).unwrap_or_default()),
@@ -97,9 +114,20 @@ pub fn ContactForm(channel: Channel, submit_label: K, children: Children) -> imp
     };
     provide_context(state);
     let pending = RwSignal::new(false);
+    // After a successful submit the browser leaves for the receipt with the form still "sending";
+    // coming back with the back button may restore that very page from the back-forward cache,
+    // so let the person use the form again.
+    let _ = window_event_listener_untyped("pageshow", move |ev| {
+        let restored = js_sys::Reflect::get(&ev, &"persisted".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if restored {
+            pending.set(false);
+        }
+    });
     let form_ref = NodeRef::<html::Form>::new();
     let summary_ref = NodeRef::<html::Div>::new();
-    let navigate = use_navigate();
 
     let revalidate = move || {
         if let Some(form) = form_ref.get_untracked() {
@@ -163,12 +191,13 @@ pub fn ContactForm(channel: Channel, submit_label: K, children: Children) -> imp
             return;
         }
         pending.set(true);
-        let navigate = navigate.clone();
         spawn_local(async move {
             match submit_contact(channel, raw).await {
                 Ok(receipt) => {
                     key.set(new_client_key());
-                    navigate(&format!("/kvitto/{}", receipt.code), Default::default());
+                    let _ = window()
+                        .location()
+                        .assign(&format!("/kvitto/{}", receipt.code));
                 }
                 Err(AppError::Invalid(errors)) => {
                     state.errors.set(errors);

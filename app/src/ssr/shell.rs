@@ -8,6 +8,33 @@ use crate::App;
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
 
+/// The script that makes the page's islands interactive, in place of Leptos' `HydrationScripts`.
+///
+/// Only the public forms are islands, so the script fetches the JS and wasm only on a page that
+/// has one: the other pages (start, receipt, privacy, the staff workspace) download no script at
+/// all. Nothing is preloaded: a module script runs after the page is parsed, so the stylesheet
+/// and the text come first on a slow phone, and the form works as a plain HTML form until the
+/// wasm has arrived. When the islands are hydrated, `<html data-hydrated>` says so (tests wait on it).
+#[component]
+fn IslandLoader(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: nothing outside an island is hydrated, so the server writes no hydration
+    // markers or resource data for it (what `HydrationScripts islands=true` would switch off).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    // cargo-leptos names the wasm after the output name; a plain cargo build adds `_bg`.
+    let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        ""
+    } else {
+        "_bg"
+    };
+    let script = format!(
+        r#"const islands=document.querySelectorAll("leptos-island");if(islands.length){{import("{pkg}.js").then(async m=>{{await m.default({{module_or_path:"{pkg}{wasm_suffix}.wasm"}});m.hydrate();for(const el of islands){{const f=m[el.dataset.component];if(f)f(el);else console.warn("no island "+el.dataset.component)}}document.documentElement.dataset.hydrated="true"}})}}"#
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=script></script> }
+}
+
 /// This response's Content-Security-Policy nonce, put into the request by the server's middleware.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
@@ -34,7 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <IslandLoader options/>
                 <MetaTags/>
                 <script type="application/json" id="boot" inner_html=boot.to_script_json()></script>
             </head>

@@ -1,4 +1,7 @@
 //! The three ways to ask for contact: yourself, for someone you know, or as a referral.
+//!
+//! Each page is server-rendered; its form is an island (`#[island]`), the only part of the public
+//! pages that the browser's wasm hydrates (see `components::form`).
 use crate::components::form::{
     ChoiceGroup, Confirm, ContactForm, ReachFields, TextArea, TextField,
 };
@@ -8,7 +11,6 @@ use crate::models::contact::{field, Channel, CALL_TIMES, INTERESTS, REASONS, REL
 use crate::status::set_status;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// Heading, lead text and — when the page comes back after a failed plain-HTML submit — the 422
 /// status that tells the browser the submission was not accepted.
@@ -27,9 +29,10 @@ fn FormIntro(channel: Channel, title: K, lead: K) -> impl IntoView {
     }
 }
 
+/// A plain link: inside an island there is no router for `<A>`.
 #[component]
 fn PrivacyLink() -> impl IntoView {
-    view! { <p class="hint"><A href="/integritet">{t(K::privacy_link_text)}</A></p> }
+    view! { <p class="hint"><a href="/integritet">{t(K::privacy_link_text)}</a></p> }
 }
 
 /// `/kontakt`: the person asks for contact themself.
@@ -38,6 +41,15 @@ pub fn SelfReferralPage() -> impl IntoView {
     let channel = Channel::SelfReferral;
     view! {
         <FormIntro channel title=K::self_title lead=K::self_lead/>
+        <SelfReferralForm/>
+    }
+}
+
+/// The form of `SelfReferralPage`, hydrated in the browser.
+#[island]
+fn SelfReferralForm() -> impl IntoView {
+    let channel = Channel::SelfReferral;
+    view! {
         <ContactForm channel submit_label=K::self_submit>
             <TextField name=field::NAME label=K::f_name hint=K::f_name_hint autocomplete="given-name"/>
             <ReachFields legend=K::f_reach phone=field::PHONE phone_label=K::f_phone email=field::EMAIL email_label=K::f_email own=true/>
@@ -57,6 +69,15 @@ pub fn FriendPage() -> impl IntoView {
     let channel = Channel::Friend;
     view! {
         <FormIntro channel title=K::friend_title lead=K::friend_lead/>
+        <FriendForm/>
+    }
+}
+
+/// The form of `FriendPage`, hydrated in the browser.
+#[island]
+fn FriendForm() -> impl IntoView {
+    let channel = Channel::Friend;
+    view! {
         <ContactForm channel submit_label=K::friend_submit>
             <h2>{t(K::friend_you)}</h2>
             <TextField name=field::NAME label=K::f_name autocomplete="name"/>
@@ -80,6 +101,15 @@ pub fn ProfessionalPage() -> impl IntoView {
     let channel = Channel::Professional;
     view! {
         <FormIntro channel title=K::pro_title lead=K::pro_lead/>
+        <ProfessionalForm/>
+    }
+}
+
+/// The form of `ProfessionalPage`, hydrated in the browser.
+#[island]
+fn ProfessionalForm() -> impl IntoView {
+    let channel = Channel::Professional;
+    view! {
         <ContactForm channel submit_label=K::pro_submit>
             <h2>{t(K::pro_you)}</h2>
             <TextField name=field::NAME label=K::f_referrer_name autocomplete="name"/>
