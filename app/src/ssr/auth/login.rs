@@ -266,11 +266,8 @@ pub async fn change_password(
     audit::record(
         &txn,
         Event {
-            team_id: Some(who.team_id()),
-            actor: Some(who.id()),
             subject: Some(("staff", who.id().to_string())),
-            client: who.client(),
-            ..Event::new(Action::PasswordChange)
+            ..who.event(Action::PasswordChange)
         },
     )
     .await?;

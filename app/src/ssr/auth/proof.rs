@@ -42,11 +42,13 @@
 //! let forged: Proof<ManageStaff> = Proof { staff: todo!(), permit: std::marker::PhantomData };
 //! ```
 use crate::error::AppError;
+use crate::models::audit::Action;
 use crate::models::ids::{StaffId, TeamId};
 use crate::models::staff::{Permission, Role};
 use crate::ssr::auth::sessions;
 use crate::ssr::client::ClientIp;
 use crate::ssr::infra::settings::AccessSettings;
+use crate::ssr::repo::audit::Event;
 use crate::ssr::repo::entities::team;
 use http::request::Parts;
 use sea_orm::{ConnectionTrait, EntityTrait};
@@ -95,6 +97,15 @@ impl Staff {
     /// The address the request came from, for the audit log.
     pub fn client(&self) -> Option<IpAddr> {
         self.client
+    }
+    /// An audit entry of this caller doing `action`: their team, their id, their address.
+    pub fn event(&self, action: Action) -> Event {
+        Event {
+            team_id: Some(self.team_id),
+            actor: Some(self.id),
+            client: self.client,
+            ..Event::new(action)
+        }
     }
 }
 

@@ -199,10 +199,7 @@ pub async fn clear(txn: &DatabaseTransaction, staff_id: StaffId) -> Result<(), D
 
 fn event(who: &Staff, action: Action) -> Event {
     Event {
-        team_id: Some(who.team_id()),
-        actor: Some(who.id()),
         subject: Some(("staff", who.id().to_string())),
-        client: who.client(),
-        ..Event::new(action)
+        ..who.event(action)
     }
 }

@@ -6,7 +6,7 @@ use crate::models::ids::StaffId;
 use crate::ssr::auth::proof::{Proof, ReadAudit};
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::time::{stockholm_day_start, table_date_time};
-use crate::ssr::repo::audit::{self, Event};
+use crate::ssr::repo::audit;
 use crate::ssr::repo::entities::{audit_log, staff};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -44,16 +44,7 @@ pub async fn list(
             .add(audit_log::Column::SubjectId.eq(id.trim()));
     }
     let txn = write_txn(db).await?;
-    audit::record(
-        &txn,
-        Event {
-            team_id: Some(who.team_id()),
-            actor: Some(who.id()),
-            client: who.client(),
-            ..Event::new(Action::AuditRead)
-        },
-    )
-    .await?;
+    audit::record(&txn, who.event(Action::AuditRead)).await?;
     let query = audit_log::Entity::find().filter(cond);
     let total = query.clone().count(&txn).await?;
     let entries = query

@@ -59,11 +59,8 @@ pub async fn update(
     audit::record(
         &txn,
         Event {
-            team_id: Some(who.team_id()),
-            actor: Some(who.id()),
             subject: Some(("team", who.team_id().to_string())),
-            client: who.client(),
-            ..Event::new(Action::TeamUpdate)
+            ..who.event(Action::TeamUpdate)
         },
     )
     .await?;
