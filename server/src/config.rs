@@ -246,6 +246,15 @@ mod tests {
         assert_eq!(c.settings.team.phone.e164(), "+4649112345");
         assert_eq!(c.settings.team.first_contact_days, 5);
         assert_eq!(c.settings.form_rate_limit_per_hour, 30);
+        assert_eq!(c.settings.request_timeout, Duration::from_secs(30));
+        let c = config(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("HALSOLOTS_REQUEST_TIMEOUT_SECONDS", "5"),
+            ("HALSOLOTS_SHUTDOWN_GRACE_SECONDS", "8"),
+        ])
+        .expect("valid");
+        assert_eq!(c.settings.request_timeout, Duration::from_secs(5));
+        assert_eq!(c.settings.shutdown_grace, Duration::from_secs(8));
     }
 
     #[test]
@@ -259,6 +268,8 @@ mod tests {
             ("HALSOLOTS_A11Y_ASSESSED", "2026-13-01"),
             ("HALSOLOTS_FORM_RATE_LIMIT", "many"),
             ("HALSOLOTS_SESSION_IDLE_MINUTES", "0"),
+            ("HALSOLOTS_REQUEST_TIMEOUT_SECONDS", "0"),
+            ("HALSOLOTS_SHUTDOWN_GRACE_SECONDS", "soon"),
         ] {
             let mut pairs = vec![("DATABASE_URL", "sqlite::memory:")];
             pairs.push((k, v));
