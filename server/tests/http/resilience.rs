@@ -50,28 +50,26 @@ async fn a_receipt_while_the_database_is_down_is_503_not_404() {
     .await;
 }
 
-/// The app with the production middleware and one extra route that never answers.
-fn with_hanging_route(app: &TestApp) -> axum::Router {
+/// The app on SQLite with `request_timeout`, the production middleware and one extra route,
+/// `/test/hang`, that never answers.
+async fn app_with_hanging_route(request_timeout: Duration) -> Option<TestApp> {
+    let mut app = TestApp::spawn(Db::Sqlite, &|s| s.request_timeout = request_timeout).await?;
     let hang = || async {
         std::future::pending::<()>().await;
         "never"
     };
-    with_layers(
+    app.router = with_layers(
         routes_of(&app.state).route("/test/hang", get(hang)),
         app.state.clone(),
-    )
+    );
+    Some(app)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_that_takes_too_long_gets_503_and_the_server_stays_healthy() {
-    let Some(mut app) = TestApp::spawn(Db::Sqlite, &|s| {
-        s.request_timeout = Duration::from_secs(1);
-    })
-    .await
-    else {
+    let Some(app) = app_with_hanging_route(Duration::from_secs(1)).await else {
         return;
     };
-    app.router = with_hanging_route(&app);
     let started = Instant::now();
     let res = app.get("/test/hang").await;
     assert_eq!(res.status, 503);
@@ -84,15 +82,10 @@ async fn a_request_that_takes_too_long_gets_503_and_the_server_stays_healthy() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_ends_within_its_grace_even_with_a_hung_request() {
-    let Some(mut app) = TestApp::spawn(Db::Sqlite, &|s| {
-        // Longer than the test waits: only the grace period can end the hung request.
-        s.request_timeout = Duration::from_secs(600);
-    })
-    .await
-    else {
+    // A timeout longer than the test waits: only the grace period can end the hung request.
+    let Some(app) = app_with_hanging_route(Duration::from_secs(600)).await else {
         return;
     };
-    app.router = with_hanging_route(&app);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
