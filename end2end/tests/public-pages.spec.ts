@@ -62,20 +62,3 @@ test.describe('not found', () => {
 });
 });
 
-test('only the pages with a form download the wasm, and then only the forms are hydrated', async ({ page }, testInfo) => {
-  test.skip(!hydrated(testInfo), 'with JavaScript off nothing is downloaded anyway');
-  const scripts: string[] = [];
-  page.on('request', (req) => {
-    if (/\/pkg\/.*\.(js|wasm)$/.test(req.url())) scripts.push(new URL(req.url()).pathname);
-  });
-  for (const path of ['/', '/integritet', '/tillganglighet']) {
-    await page.goto(path);
-    await page.waitForLoadState('networkidle');
-  }
-  expect(scripts).toEqual([]);
-  await open(page, '/kontakt', true);
-  expect(scripts.some((s) => s.endsWith('.wasm'))).toBe(true);
-  // One island, the form; the rest of the page is plain server-rendered HTML.
-  await expect(page.locator('leptos-island')).toHaveCount(1);
-  await expect(page.locator('leptos-island form')).toHaveCount(1);
-});

@@ -359,3 +359,37 @@ async fn every_public_page_answers_in_each_language() {
     )
     .await;
 }
+
+/// Only the public forms are islands: a form page has exactly one, the other pages none, and no
+/// page carries hydration data for the rest of the app (resources, markers), which the browser
+/// never hydrates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_forms_are_islands() {
+    on_each_db(
+        |_| {},
+        |app| async move {
+            for path in ["/kontakt", "/kontakt/for-nagon-annan", "/remiss"] {
+                let page = app.get(path).await;
+                assert_eq!(page.body.matches("<leptos-island").count(), 1, "{path}");
+            }
+            let receipt = app.post_form("/kontakt", encode(&valid_self())).await;
+            for path in [
+                "/",
+                "/integritet",
+                "/tillganglighet",
+                "/lots/logga-in",
+                receipt.location(),
+            ] {
+                let page = app.get(path).await;
+                assert!(!page.body.contains("<leptos-island"), "{path}");
+                // Leptos always writes the (empty) list; nothing may be in it.
+                assert_eq!(
+                    page.body.matches("__RESOLVED_RESOURCES").count(),
+                    page.body.matches("__RESOLVED_RESOURCES=[];").count(),
+                    "{path}"
+                );
+            }
+        },
+    )
+    .await;
+}
