@@ -12,10 +12,10 @@ use crate::models::contact::{field, parse, Channel, NewContactRequest};
 use crate::models::form::{FieldErrors, RawForm};
 use crate::models::receipt::{normalise_code, Receipt};
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::sea_query::{OnConflict, Query, UnionType};
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -119,17 +119,6 @@ pub struct Submission<'a> {
     pub request: &'a NewContactRequest,
 }
 
-/// What the look-up reads of a stored request.
-const LOOKUP_COLUMNS: [cr::Column; 7] = [
-    cr::Column::Id,
-    cr::Column::TeamId,
-    cr::Column::IdempotencyKey,
-    cr::Column::ContentHash,
-    cr::Column::ReferenceCode,
-    cr::Column::Channel,
-    cr::Column::CreatedAt,
-];
-
 /// A stored request found again: its code, channel and time.
 type Found = (String, String, DateTime<Utc>);
 
@@ -159,64 +148,42 @@ pub async fn insert_or_get_many(
     let hashes: Vec<String> = subs.iter().map(|s| content_hash(s.request)).collect();
 
     // One look-up: requests with any of these fingerprints that are recent (same content sent
-    // again) or carry the key it came with (a repeat of an old form: the insert would be a
-    // no-op). One `UNION ALL` branch per fingerprint, each an equality on the index's columns:
-    // a single `IN (…)` list made PostgreSQL pick the wrong index (scanning the team's every row)
-    // while a new table had no statistics yet.
-    let mut keys_of: Vec<((i64, &str), Vec<&str>)> = Vec::new();
-    for (s, hash) in subs.iter().zip(&hashes) {
-        match keys_of
-            .iter_mut()
-            .find(|(th, _)| *th == (s.team_id, hash.as_str()))
-        {
-            Some((_, keys)) => keys.push(s.key),
-            None => keys_of.push(((s.team_id, hash.as_str()), vec![s.key])),
-        }
-    }
-    let mut branches = keys_of.iter().map(|((team, hash), keys)| {
-        cr::Entity::find()
-            .filter(cr::Column::TeamId.eq(*team))
-            .filter(cr::Column::ContentHash.eq(*hash))
-            .filter(
-                Condition::any()
-                    .add(cr::Column::CreatedAt.gt(cutoff))
-                    .add(cr::Column::IdempotencyKey.is_in(keys.iter().copied())),
-            )
-            .select_only()
-            .columns(LOOKUP_COLUMNS)
-            .into_query()
-    });
-    let mut lookup = branches
-        .next()
-        .ok_or_else(|| DbErr::Custom("no submissions".into()))?;
-    for branch in branches {
-        lookup.union(UnionType::All, branch);
-    }
-    let mut rows = Vec::new();
-    for row in conn.query_all(&lookup).await? {
-        rows.push((
-            row.try_get::<i64>("", "id")?,
-            row.try_get::<i64>("", "team_id")?,
-            row.try_get::<String>("", "idempotency_key")?,
-            row.try_get::<String>("", "content_hash")?,
-            (
-                row.try_get::<String>("", "reference_code")?,
-                row.try_get::<String>("", "channel")?,
-                row.try_get::<DateTime<Utc>>("", "created_at")?,
-            ),
-        ));
-    }
-    // Oldest first, so the first recent one found is the one that counts.
-    rows.sort_by_key(|r| r.0);
+    // again) or carry one of these keys (a repeat of an old form: the insert would be a no-op).
+    let mut teams: Vec<i64> = subs.iter().map(|s| s.team_id).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    let rows: Vec<(i64, String, String, String, String, DateTime<Utc>)> = cr::Entity::find()
+        .filter(cr::Column::TeamId.is_in(teams))
+        .filter(cr::Column::ContentHash.is_in(hashes.iter().map(String::as_str)))
+        .filter(
+            Condition::any()
+                .add(cr::Column::CreatedAt.gt(cutoff))
+                .add(cr::Column::IdempotencyKey.is_in(subs.iter().map(|s| s.key))),
+        )
+        .select_only()
+        .columns([
+            cr::Column::TeamId,
+            cr::Column::IdempotencyKey,
+            cr::Column::ContentHash,
+            cr::Column::ReferenceCode,
+            cr::Column::Channel,
+            cr::Column::CreatedAt,
+        ])
+        .order_by_asc(cr::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
     let mut recent: HashMap<(i64, &str), Found> = HashMap::new();
     let mut by_key: HashMap<(i64, &str, &str), Found> = HashMap::new();
-    for (_, team, key, hash, found) in &rows {
-        if found.2 > cutoff {
+    for (team, key, hash, code, channel, created_at) in &rows {
+        let found = (code.clone(), channel.clone(), *created_at);
+        if *created_at > cutoff {
+            // The oldest recent one, as `order_by_asc(id)` gives them.
             recent
                 .entry((*team, hash.as_str()))
                 .or_insert_with(|| found.clone());
         }
-        by_key.insert((*team, key.as_str(), hash.as_str()), found.clone());
+        by_key.insert((*team, key.as_str(), hash.as_str()), found);
     }
 
     // Decide each submission in order, as one-at-a-time storing would.
