@@ -21,3 +21,5 @@ mod ops;
 mod staff;
 #[path = "http/two_factor.rs"]
 mod two_factor;
+#[path = "http/writes.rs"]
+mod writes;
