@@ -23,3 +23,5 @@ mod resilience;
 mod staff;
 #[path = "http/two_factor.rs"]
 mod two_factor;
+#[path = "http/writes.rs"]
+mod writes;

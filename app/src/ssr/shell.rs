@@ -22,15 +22,11 @@ fn IslandLoader(options: LeptosOptions) -> impl IntoView {
     if let Some(sc) = Owner::current_shared_context() {
         sc.set_is_hydrating(false);
     }
+    // The site is always built by cargo-leptos, which names the wasm after the output name (Leptos'
+    // own loader guesses `_bg` when the server was compiled without cargo-leptos's environment).
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    // cargo-leptos names the wasm after the output name; a plain cargo build adds `_bg`.
-    let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
-        ""
-    } else {
-        "_bg"
-    };
     let script = format!(
-        r#"const islands=document.querySelectorAll("leptos-island");if(islands.length){{import("{pkg}.js").then(async m=>{{await m.default({{module_or_path:"{pkg}{wasm_suffix}.wasm"}});m.hydrate();for(const el of islands){{const f=m[el.dataset.component];if(f)f(el);else console.warn("no island "+el.dataset.component)}}document.documentElement.dataset.hydrated="true"}})}}"#
+        r#"const islands=document.querySelectorAll("leptos-island");if(islands.length){{import("{pkg}.js").then(async m=>{{await m.default({{module_or_path:"{pkg}.wasm"}});m.hydrate();for(const el of islands){{const f=m[el.dataset.component];if(f)f(el);else console.warn("no island "+el.dataset.component)}}document.documentElement.dataset.hydrated="true"}})}}"#
     );
     view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=script></script> }
 }

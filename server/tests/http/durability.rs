@@ -61,43 +61,67 @@ fn post(port: u16, body: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_requests_survive_sigkill() {
-    let (url, _cleanup) = crate::support::fresh_database_url(crate::support::Db::Sqlite)
-        .await
-        .unwrap();
-    let port = free_port();
-    let mut child = start(&url, port);
-    let mut codes = Vec::new();
-    for i in 0..20 {
-        let name = crate::support::letters_name(i);
-        let mut p: Vec<(&str, &str)> = valid_self()
-            .into_iter()
-            .filter(|(k, _)| *k != "name")
+    for db in [crate::support::Db::Sqlite, crate::support::Db::Postgres] {
+        let Some((url, _cleanup)) = crate::support::fresh_database_url(db).await else {
+            continue;
+        };
+        let port = free_port();
+        let mut child = start(&url, port);
+        // Four clients at once, so the writer stores groups, not only single requests.
+        let clients: Vec<_> = (0..4)
+            .map(|c| {
+                std::thread::spawn(move || {
+                    let mut codes = Vec::new();
+                    for i in 0..10 {
+                        let name = crate::support::letters_name(c * 100 + i);
+                        let mut p: Vec<(&str, &str)> = valid_self()
+                            .into_iter()
+                            .filter(|(k, _)| *k != "name")
+                            .collect();
+                        p.push(("name", &name));
+                        let res = post(port, &encode(&p));
+                        assert!(res.starts_with("HTTP/1.1 303"), "{res}");
+                        let code = res
+                            .lines()
+                            .find_map(|l| l.strip_prefix("location: /kvitto/"))
+                            .unwrap()
+                            .trim()
+                            .to_string();
+                        codes.push(code);
+                    }
+                    codes
+                })
+            })
             .collect();
-        p.push(("name", &name));
-        let res = post(port, &encode(&p));
-        assert!(res.starts_with("HTTP/1.1 303"), "{res}");
-        let code = res
-            .lines()
-            .find_map(|l| l.strip_prefix("location: /kvitto/"))
-            .unwrap()
-            .trim()
-            .to_string();
-        codes.push(code);
-    }
-    child.kill().unwrap(); // SIGKILL: no graceful anything
-    child.wait().unwrap();
+        let codes: Vec<String> = clients
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect();
+        child.kill().unwrap(); // SIGKILL: no graceful anything
+        child.wait().unwrap();
 
-    let db = app::ssr::infra::db::connect(&url).await.unwrap();
-    use sea_orm::{EntityTrait, QuerySelect};
-    let stored: Vec<String> = app::ssr::repo::entities::contact_request::Entity::find()
-        .select_only()
-        .column(app::ssr::repo::entities::contact_request::Column::ReferenceCode)
-        .into_tuple()
-        .all(&db)
-        .await
-        .unwrap();
-    for code in &codes {
-        assert!(stored.contains(code), "acknowledged {code} was lost");
+        let conn = app::ssr::infra::db::connect(&url).await.unwrap();
+        use sea_orm::{EntityTrait, QuerySelect};
+        let stored: Vec<String> = app::ssr::repo::entities::contact_request::Entity::find()
+            .select_only()
+            .column(app::ssr::repo::entities::contact_request::Column::ReferenceCode)
+            .into_tuple()
+            .all(&conn)
+            .await
+            .unwrap();
+        assert_eq!(codes.len(), 40);
+        for code in &codes {
+            assert!(
+                stored.contains(code),
+                "acknowledged {code} was lost on {db:?}"
+            );
+        }
+        assert_eq!(
+            app::ssr::repo::audit::verify(&conn).await.unwrap(),
+            app::ssr::repo::audit::Verdict::Intact { entries: 40 },
+            "on {db:?}"
+        );
+        conn.close().await.unwrap();
     }
 }
 

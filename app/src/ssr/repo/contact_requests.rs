@@ -6,12 +6,13 @@ use crate::models::audit::Action;
 use crate::models::contact::{Channel, NewContactRequest};
 use crate::models::ids::TeamId;
 use crate::ssr::infra::random::reference_code;
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
+use std::collections::{HashMap, HashSet};
 
 /// What the database holds after a submission: enough for the receipt.
 #[derive(Clone, Debug)]
@@ -40,25 +41,245 @@ pub async fn insert_or_get(
     key: &str,
     r: &NewContactRequest,
 ) -> Result<Stored, DbErr> {
-    let now = Utc::now();
-    let hash = content_hash(r);
-    let same = find_stored(
+    let mut stored = insert_or_get_many(
         conn,
-        Condition::all()
-            .add(cr::Column::TeamId.eq(team_id))
-            .add(cr::Column::ContentHash.eq(hash.as_str()))
-            .add(cr::Column::CreatedAt.gt(now - SAME_REQUEST_WINDOW)),
+        &[Submission {
+            team_id,
+            key,
+            request: r,
+        }],
     )
     .await?;
-    if let Some(found) = same {
-        return stored(found);
+    stored
+        .pop()
+        .ok_or_else(|| DbErr::Custom("no result for the submission".into()))
+}
+
+/// One submission for `insert_or_get_many`.
+#[derive(Clone, Copy, Debug)]
+pub struct Submission<'a> {
+    pub team_id: i64,
+    pub key: &'a str,
+    pub request: &'a NewContactRequest,
+}
+
+/// A stored request found again: its code, channel and time.
+type Found = (String, String, DateTime<Utc>);
+
+/// Where a submission's answer comes from.
+enum Slot {
+    Found(Found),
+    /// The n-th row of this batch's insert.
+    New(usize),
+}
+
+/// `insert_or_get` for a whole group at the cost of a few statements, whatever its size: one
+/// look-up for every fingerprint, one multi-row insert (`RETURNING` says which rows are new), a
+/// read-back only for rows another transaction inserted first, and one append of all audit entries.
+/// The answer is what one-at-a-time `insert_or_get` in the same order would give: a submission
+/// whose content came earlier in the group (same or another key) gets that one's receipt.
+/// Must run in a write transaction (`db::write_txn`); results are in the order of `subs`.
+pub async fn insert_or_get_many(
+    conn: &DatabaseTransaction,
+    subs: &[Submission<'_>],
+) -> Result<Vec<Stored>, DbErr> {
+    if subs.is_empty() {
+        return Ok(Vec::new());
     }
+    // Microseconds: what both databases store, so the receipt shows what a later look-up finds.
+    let now = Utc::now().trunc_subsecs(6);
+    let cutoff = now - SAME_REQUEST_WINDOW;
+    let hashes: Vec<String> = subs.iter().map(|s| content_hash(s.request)).collect();
+
+    // One look-up: requests with any of these fingerprints that are recent (same content sent
+    // again) or carry one of these keys (a repeat of an old form: the insert would be a no-op).
+    let mut teams: Vec<i64> = subs.iter().map(|s| s.team_id).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    let rows: Vec<(i64, String, String, String, String, DateTime<Utc>)> = cr::Entity::find()
+        .filter(cr::Column::TeamId.is_in(teams))
+        .filter(cr::Column::ContentHash.is_in(hashes.iter().map(String::as_str)))
+        .filter(
+            Condition::any()
+                .add(cr::Column::CreatedAt.gt(cutoff))
+                .add(cr::Column::IdempotencyKey.is_in(subs.iter().map(|s| s.key))),
+        )
+        .select_only()
+        .columns([
+            cr::Column::TeamId,
+            cr::Column::IdempotencyKey,
+            cr::Column::ContentHash,
+            cr::Column::ReferenceCode,
+            cr::Column::Channel,
+            cr::Column::CreatedAt,
+        ])
+        .order_by_asc(cr::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut recent: HashMap<(i64, &str), Found> = HashMap::new();
+    let mut by_key: HashMap<(i64, &str, &str), Found> = HashMap::new();
+    for (team, key, hash, code, channel, created_at) in &rows {
+        let found = (code.clone(), channel.clone(), *created_at);
+        if *created_at > cutoff {
+            // The oldest recent one, as `order_by_asc(id)` gives them.
+            recent
+                .entry((*team, hash.as_str()))
+                .or_insert_with(|| found.clone());
+        }
+        by_key.insert((*team, key.as_str(), hash.as_str()), found);
+    }
+
+    // Decide each submission in order, as one-at-a-time storing would.
+    let mut slots = Vec::with_capacity(subs.len());
+    let mut new_by_hash: HashMap<(i64, &str), usize> = HashMap::new();
+    let mut new_rows: Vec<(usize, String)> = Vec::new(); // (submission, reference code)
+    for (i, (s, hash)) in subs.iter().zip(&hashes).enumerate() {
+        let slot = if let Some(found) = recent.get(&(s.team_id, hash.as_str())) {
+            Slot::Found(found.clone())
+        } else if let Some(&n) = new_by_hash.get(&(s.team_id, hash.as_str())) {
+            Slot::New(n)
+        } else if let Some(found) = by_key.get(&(s.team_id, s.key, hash.as_str())) {
+            Slot::Found(found.clone())
+        } else {
+            new_by_hash.insert((s.team_id, hash.as_str()), new_rows.len());
+            new_rows.push((i, reference_code()?));
+            Slot::New(new_rows.len() - 1)
+        };
+        slots.push(slot);
+    }
+
+    // One insert for every new request. Rows go in key order, so two app instances inserting
+    // overlapping groups on PostgreSQL take the unique index's locks in the same order.
+    let mut inserted: HashSet<(i64, String, String)> = HashSet::new();
+    if !new_rows.is_empty() {
+        let mut order: Vec<usize> = (0..new_rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (sa, sb) = (&subs[new_rows[a].0], &subs[new_rows[b].0]);
+            (sa.team_id, sa.key, &hashes[new_rows[a].0]).cmp(&(
+                sb.team_id,
+                sb.key,
+                &hashes[new_rows[b].0],
+            ))
+        });
+        let models = order.iter().map(|&n| {
+            let (i, code) = &new_rows[n];
+            active_model(&subs[*i], code, &hashes[*i], now)
+        });
+        let mut insert = cr::Entity::insert_many(models)
+            .on_conflict(
+                OnConflict::columns([
+                    cr::Column::TeamId,
+                    cr::Column::IdempotencyKey,
+                    cr::Column::ContentHash,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .into_query();
+        insert.returning(Query::returning().columns([
+            cr::Column::TeamId,
+            cr::Column::IdempotencyKey,
+            cr::Column::ContentHash,
+        ]));
+        for row in conn.query_all(&insert).await? {
+            inserted.insert((
+                row.try_get("", "team_id")?,
+                row.try_get("", "idempotency_key")?,
+                row.try_get("", "content_hash")?,
+            ));
+        }
+    }
+
+    // A new row that was not inserted was inserted by another transaction just before (another
+    // app instance on PostgreSQL): read those back, all at once.
+    let lost: Vec<usize> = new_rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (i, _))| {
+            let s = &subs[*i];
+            !inserted.contains(&(s.team_id, s.key.to_string(), hashes[*i].clone()))
+        })
+        .map(|(n, _)| n)
+        .collect();
+    let mut theirs: HashMap<usize, Found> = HashMap::new();
+    if !lost.is_empty() {
+        let mut any = Condition::any();
+        for &n in &lost {
+            let i = new_rows[n].0;
+            any = any.add(
+                Condition::all()
+                    .add(cr::Column::TeamId.eq(subs[i].team_id))
+                    .add(cr::Column::IdempotencyKey.eq(subs[i].key))
+                    .add(cr::Column::ContentHash.eq(hashes[i].as_str())),
+            );
+        }
+        let rows: Vec<(i64, String, String, String, String, DateTime<Utc>)> = cr::Entity::find()
+            .filter(any)
+            .select_only()
+            .columns([
+                cr::Column::TeamId,
+                cr::Column::IdempotencyKey,
+                cr::Column::ContentHash,
+                cr::Column::ReferenceCode,
+                cr::Column::Channel,
+                cr::Column::CreatedAt,
+            ])
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for &n in &lost {
+            let i = new_rows[n].0;
+            let row = rows
+                .iter()
+                .find(|r| r.0 == subs[i].team_id && r.1 == subs[i].key && r.2 == hashes[i])
+                .ok_or_else(|| DbErr::RecordNotFound("contact request after insert".into()))?;
+            theirs.insert(n, (row.3.clone(), row.4.clone(), row.5));
+        }
+    }
+
+    // A resident's data was created: on the record, in the same transaction, in one append.
+    let events: Vec<audit::Event> = new_rows
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| !theirs.contains_key(n))
+        .map(|(_, (i, code))| audit::Event {
+            team_id: Some(TeamId(subs[*i].team_id)),
+            subject: Some(("contact_request", code.clone())),
+            detail: Some(subs[*i].request.channel.as_str().to_string()),
+            ..audit::Event::new(Action::ContactRequestCreate)
+        })
+        .collect();
+    audit::record_many(conn, events).await?;
+
+    slots
+        .into_iter()
+        .map(|slot| match slot {
+            Slot::Found(found) => stored(found),
+            Slot::New(n) => match theirs.get(&n) {
+                Some(found) => stored(found.clone()),
+                None => {
+                    let (i, code) = &new_rows[n];
+                    Ok(Stored {
+                        code: code.clone(),
+                        channel: subs[*i].request.channel,
+                        created_at: now,
+                    })
+                }
+            },
+        })
+        .collect()
+}
+
+/// The row to insert for a new request.
+fn active_model(s: &Submission<'_>, code: &str, hash: &str, now: DateTime<Utc>) -> cr::ActiveModel {
+    let r = s.request;
     let requester = r.requester.as_ref();
-    let row = cr::ActiveModel {
-        team_id: Set(team_id),
-        reference_code: Set(reference_code()?),
-        idempotency_key: Set(key.to_string()),
-        content_hash: Set(hash.clone()),
+    cr::ActiveModel {
+        team_id: Set(s.team_id),
+        reference_code: Set(code.to_string()),
+        idempotency_key: Set(s.key.to_string()),
+        content_hash: Set(hash.to_string()),
         channel: Set(r.channel.as_str().to_string()),
         status: Set(STATUS_NEW.to_string()),
         person_name: Set(r.person_name.clone()),
@@ -84,63 +305,10 @@ pub async fn insert_or_get(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    };
-    let inserted = cr::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                cr::Column::TeamId,
-                cr::Column::IdempotencyKey,
-                cr::Column::ContentHash,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(conn)
-        .await?;
-    let row = find_stored(
-        conn,
-        Condition::all()
-            .add(cr::Column::TeamId.eq(team_id))
-            .add(cr::Column::IdempotencyKey.eq(key))
-            .add(cr::Column::ContentHash.eq(hash.as_str())),
-    )
-    .await?
-    .ok_or_else(|| DbErr::RecordNotFound("contact request after insert".into()))?;
-    if inserted == 1 {
-        // A resident's data was created: on the record, in the same transaction.
-        audit::record(
-            conn,
-            audit::Event {
-                team_id: Some(TeamId(team_id)),
-                subject: Some(("contact_request", row.0.clone())),
-                detail: Some(r.channel.as_str().to_string()),
-                ..audit::Event::new(Action::ContactRequestCreate)
-            },
-        )
-        .await?;
     }
-    stored(row)
 }
 
-/// The first stored request matching `cond`: its code, channel and time.
-async fn find_stored(
-    conn: &impl ConnectionTrait,
-    cond: Condition,
-) -> Result<Option<(String, String, DateTime<Utc>)>, DbErr> {
-    cr::Entity::find()
-        .filter(cond)
-        .select_only()
-        .columns([
-            cr::Column::ReferenceCode,
-            cr::Column::Channel,
-            cr::Column::CreatedAt,
-        ])
-        .into_tuple()
-        .one(conn)
-        .await
-}
-
-fn stored((code, channel, created_at): (String, String, DateTime<Utc>)) -> Result<Stored, DbErr> {
+fn stored((code, channel, created_at): Found) -> Result<Stored, DbErr> {
     let channel = Channel::from_str_opt(&channel)
         .ok_or_else(|| DbErr::Custom(format!("unknown channel {channel}")))?;
     Ok(Stored {
