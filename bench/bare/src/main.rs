@@ -40,38 +40,33 @@ const SCHEMA_PG: &str = "CREATE TABLE IF NOT EXISTS submissions (
     id BIGSERIAL PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT NOT NULL,
     call_time TEXT NOT NULL, interests TEXT NOT NULL, help TEXT NOT NULL, consent BOOLEAN NOT NULL,
     created_at TIMESTAMPTZ NOT NULL DEFAULT now())";
-const INSERT_SQLITE: &str = "INSERT INTO submissions (key, name, phone, call_time, interests, help, consent)
+const INSERT_SQLITE: &str =
+    "INSERT INTO submissions (key, name, phone, call_time, interests, help, consent)
     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
-const INSERT_PG: &str = "INSERT INTO submissions (key, name, phone, call_time, interests, help, consent)
+const INSERT_PG: &str =
+    "INSERT INTO submissions (key, name, phone, call_time, interests, help, consent)
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 
 async fn submit(State(db): State<Db>, Form(s): Form<Submission>) -> impl IntoResponse {
     let consent = s.consent == "yes";
+    // The same statement on either pool (their types differ, so a macro, not a function).
+    macro_rules! insert {
+        ($sql:expr, $pool:expr) => {
+            sqlx::query_scalar($sql)
+                .bind(&s.key)
+                .bind(&s.name)
+                .bind(&s.phone)
+                .bind(&s.call_time)
+                .bind(&s.interests)
+                .bind(&s.help)
+                .bind(consent)
+                .fetch_one($pool)
+                .await
+        };
+    }
     let id: Result<i64, sqlx::Error> = match &db {
-        Db::Sqlite(pool) => {
-            sqlx::query_scalar(INSERT_SQLITE)
-                .bind(&s.key)
-                .bind(&s.name)
-                .bind(&s.phone)
-                .bind(&s.call_time)
-                .bind(&s.interests)
-                .bind(&s.help)
-                .bind(consent)
-                .fetch_one(pool)
-                .await
-        }
-        Db::Pg(pool) => {
-            sqlx::query_scalar(INSERT_PG)
-                .bind(&s.key)
-                .bind(&s.name)
-                .bind(&s.phone)
-                .bind(&s.call_time)
-                .bind(&s.interests)
-                .bind(&s.help)
-                .bind(consent)
-                .fetch_one(pool)
-                .await
-        }
+        Db::Sqlite(pool) => insert!(INSERT_SQLITE, pool),
+        Db::Pg(pool) => insert!(INSERT_PG, pool),
     };
     match id {
         Ok(id) => (
@@ -115,7 +110,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sqlx::query(SCHEMA_SQLITE).execute(&pool).await?;
         Db::Sqlite(pool)
     } else {
-        let pool = PgPoolOptions::new().max_connections(16).connect(&url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(&url)
+            .await?;
         sqlx::query(SCHEMA_PG).execute(&pool).await?;
         Db::Pg(pool)
     };

@@ -7,7 +7,7 @@ use crate::models::audit::Action;
 use crate::models::ids::{StaffId, TeamId};
 use crate::ssr::infra::digest::sha256_hex;
 use crate::ssr::repo::entities::{audit_head, audit_log};
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, PaginatorTrait, QuerySelect};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -62,6 +62,25 @@ pub fn entry_hash(e: &audit_log::Model) -> String {
     sha256_hex(canonical(e).as_bytes())
 }
 
+/// The log entry for `event` at `seq`, chained to the entry before it by `prev_hash`.
+fn chained(event: Event, seq: i64, at: DateTime<Utc>, prev_hash: String) -> audit_log::Model {
+    let mut entry = audit_log::Model {
+        seq,
+        at,
+        team_id: event.team_id,
+        actor_staff_id: event.actor,
+        action: event.action,
+        subject_type: event.subject.as_ref().map(|s| s.0.to_string()),
+        subject_id: event.subject.map(|s| s.1),
+        client: event.client.map(|ip| ip.to_string()),
+        detail: event.detail,
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&entry);
+    entry
+}
+
 /// Appends `event` inside `txn`. Taking the chain head first locks it (a row lock on PostgreSQL,
 /// the write lock on SQLite), so concurrent writers append one after another.
 pub async fn record(txn: &DatabaseTransaction, event: Event) -> Result<i64, DbErr> {
@@ -77,21 +96,8 @@ pub async fn record(txn: &DatabaseTransaction, event: Event) -> Result<i64, DbEr
         .one(txn)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("audit head".into()))?;
-    let mut entry = audit_log::Model {
-        seq: head.seq,
-        // Microseconds: what both databases store exactly, so the hash can be recomputed.
-        at: Utc::now().trunc_subsecs(6),
-        team_id: event.team_id,
-        actor_staff_id: event.actor,
-        action: event.action,
-        subject_type: event.subject.as_ref().map(|s| s.0.to_string()),
-        subject_id: event.subject.map(|s| s.1),
-        client: event.client.map(|ip| ip.to_string()),
-        detail: event.detail,
-        prev_hash: head.hash,
-        hash: String::new(),
-    };
-    entry.hash = entry_hash(&entry);
+    // Microseconds: what both databases store exactly, so the hash can be recomputed.
+    let entry = chained(event, head.seq, Utc::now().trunc_subsecs(6), head.hash);
     let hash = entry.hash.clone();
     let seq = entry.seq;
     audit_log::Entity::insert(audit_log::ActiveModel::from(entry))
@@ -127,20 +133,12 @@ pub async fn record_many(
     let mut prev = head.hash;
     let mut entries = Vec::with_capacity(events.len());
     for (n, event) in events.into_iter().enumerate() {
-        let mut entry = audit_log::Model {
-            seq: head.seq + 1 + n as i64,
+        let entry = chained(
+            event,
+            head.seq + 1 + n as i64,
             at,
-            team_id: event.team_id,
-            actor_staff_id: event.actor,
-            action: event.action,
-            subject_type: event.subject.as_ref().map(|s| s.0.to_string()),
-            subject_id: event.subject.map(|s| s.1),
-            client: event.client.map(|ip| ip.to_string()),
-            detail: event.detail,
-            prev_hash: std::mem::take(&mut prev),
-            hash: String::new(),
-        };
-        entry.hash = entry_hash(&entry);
+            std::mem::take(&mut prev),
+        );
         prev = entry.hash.clone();
         entries.push(audit_log::ActiveModel::from(entry));
     }

@@ -27,6 +27,16 @@ pub struct Stored {
 /// and sends the same thing again. Sent again later, it is a new request.
 pub const SAME_REQUEST_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
+/// What is read of an earlier request to answer a repeat with its receipt (both look-ups).
+const EARLIER_COLUMNS: [cr::Column; 6] = [
+    cr::Column::TeamId,
+    cr::Column::IdempotencyKey,
+    cr::Column::ContentHash,
+    cr::Column::ReferenceCode,
+    cr::Column::Channel,
+    cr::Column::CreatedAt,
+];
+
 /// The fingerprint of a request's checked content (not the form key or honeypot).
 pub fn content_hash(r: &NewContactRequest) -> String {
     crate::ssr::infra::digest::sha256_hex(&serde_json::to_vec(r).unwrap_or_default())
@@ -105,14 +115,7 @@ pub async fn insert_or_get_many(
                 .add(cr::Column::IdempotencyKey.is_in(subs.iter().map(|s| s.key))),
         )
         .select_only()
-        .columns([
-            cr::Column::TeamId,
-            cr::Column::IdempotencyKey,
-            cr::Column::ContentHash,
-            cr::Column::ReferenceCode,
-            cr::Column::Channel,
-            cr::Column::CreatedAt,
-        ])
+        .columns(EARLIER_COLUMNS)
         .order_by_asc(cr::Column::Id)
         .into_tuple()
         .all(conn)
@@ -217,14 +220,7 @@ pub async fn insert_or_get_many(
         let rows: Vec<(i64, String, String, String, String, DateTime<Utc>)> = cr::Entity::find()
             .filter(any)
             .select_only()
-            .columns([
-                cr::Column::TeamId,
-                cr::Column::IdempotencyKey,
-                cr::Column::ContentHash,
-                cr::Column::ReferenceCode,
-                cr::Column::Channel,
-                cr::Column::CreatedAt,
-            ])
+            .columns(EARLIER_COLUMNS)
             .into_tuple()
             .all(conn)
             .await?;
