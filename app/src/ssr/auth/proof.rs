@@ -35,11 +35,13 @@
 //! }
 //! ```
 //!
-//! Nor can a proof be made by hand (its fields are private):
+//! Nor can a proof be made by hand from a signed-in member (its fields are private):
 //!
-//! ```compile_fail
-//! use app::ssr::auth::proof::{ManageStaff, Proof};
-//! let forged: Proof<ManageStaff> = Proof { staff: todo!(), permit: std::marker::PhantomData };
+//! ```compile_fail,E0451
+//! use app::ssr::auth::proof::{ManageStaff, Proof, SignedIn};
+//! fn forge(who: &SignedIn) -> Proof<ManageStaff> {
+//!     Proof { staff: (**who).clone(), permit: std::marker::PhantomData }
+//! }
 //! ```
 use crate::error::AppError;
 use crate::models::audit::Action;
