@@ -3,6 +3,7 @@
 use app::models::boot::{AccessibilityStatus, Compliance};
 use app::models::email::Email;
 use app::models::phone::Phone;
+use app::ssr::infra::keys::KeySource;
 use app::ssr::infra::settings::{AccessSettings, Settings, TeamSettings};
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
@@ -183,7 +184,18 @@ impl Config {
                 n => Ok(Duration::from_secs(n)),
             }
         };
+        // The installation key: HALSOLOTS_KEY (64 hex digits, e.g. from a secret store) or a file,
+        // by default next to the SQLite database, created on first start.
+        let key = match get(var, "HALSOLOTS_KEY") {
+            Some(hex) => KeySource::Hex(hex),
+            None => KeySource::File(
+                get(var, "HALSOLOTS_KEY_FILE")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| data_dir.join("halsolots.key")),
+            ),
+        };
         let settings = Settings {
+            key,
             database_url,
             team,
             form_rate_limit_per_hour: parse_num(var, "HALSOLOTS_FORM_RATE_LIMIT", 30)?,

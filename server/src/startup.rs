@@ -4,6 +4,7 @@ use crate::middleware;
 use crate::routes::{forms, health, staff};
 use crate::security;
 use app::ssr::infra::db;
+use app::ssr::infra::keys::Keys;
 use app::ssr::infra::settings::Settings;
 use app::ssr::repo::teams;
 use app::ssr::shell::shell;
@@ -35,10 +36,12 @@ pub async fn build_state(
     settings: Settings,
     leptos: LeptosOptions,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
+    // The key first: without it nothing that it protects can be read, so do not start at all.
+    let keys = Keys::load(&settings.key)?;
     let conn = db::connect(&settings.database_url).await?;
     db::migrate(&conn).await?;
     let team_id = teams::ensure_team(&conn, &settings.team).await?;
-    let state = AppState::new(conn, settings, team_id, leptos)?;
+    let state = AppState::new(conn, settings, team_id, leptos, keys)?;
     state.team.refresh(&state.db).await?;
     Ok(state)
 }

@@ -2,6 +2,7 @@
 //! settings, time, randomness, secrets, rate limits.
 pub mod db;
 pub mod digest;
+pub mod keys;
 pub mod random;
 pub mod rate_limit;
 pub mod secret;

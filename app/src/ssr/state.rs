@@ -2,6 +2,7 @@
 //! from here and pass it on; services never take the whole state.
 use crate::models::ids::TeamId;
 use crate::ssr::auth::password::{HashFailed, Passwords};
+use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::rate_limit::RateLimiter;
 use crate::ssr::infra::settings::Settings;
 use crate::ssr::services::submission_queue::SubmissionQueue;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub queue: SubmissionQueue,
     pub limiter: Arc<RateLimiter>,
     pub passwords: Passwords,
+    /// The installation key (secrets at rest, keyed hashes, the audit chain).
+    pub keys: Keys,
     /// The team's public details as the pages show them.
     pub team: TeamCache,
     pub leptos: LeptosOptions,
@@ -33,8 +36,10 @@ impl AppState {
         settings: Settings,
         team_id: TeamId,
         leptos: LeptosOptions,
+        keys: Keys,
     ) -> Result<Self, HashFailed> {
         Ok(AppState {
+            keys,
             passwords: Passwords::new()?,
             queue: SubmissionQueue::start(db.clone()),
             limiter: Arc::new(RateLimiter::new(settings.form_rate_limit_per_hour)),

@@ -14,6 +14,9 @@ pub struct Settings {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you control).
     pub trust_forwarded_for: bool,
     pub access: AccessSettings,
+    /// Where the installation key comes from (`keys.rs`): it protects secrets at rest and the
+    /// audit chain, and is kept apart from the database.
+    pub key: crate::ssr::infra::keys::KeySource,
     /// A request still unanswered after this long gets 503 and its work is dropped, so a render
     /// that never finishes cannot hold a connection (or a shutdown) forever.
     pub request_timeout: std::time::Duration,
@@ -103,12 +106,18 @@ impl TeamSettings {
 impl Settings {
     /// Settings for a test or the demo: the demo team, no proxy, a generous rate limit.
     pub fn for_database(database_url: impl Into<String>) -> Self {
+        let url: String = database_url.into();
         Settings {
-            database_url: database_url.into(),
+            database_url: url.clone(),
             team: TeamSettings::demo(),
             form_rate_limit_per_hour: 1000,
             trust_forwarded_for: false,
             access: AccessSettings::default(),
+            // Tests and tools: a key derived from the database's address, so every app instance
+            // on one test database shares it. Servers read theirs from the environment.
+            key: crate::ssr::infra::keys::KeySource::Bytes(crate::ssr::infra::digest::sha256(
+                url.as_bytes(),
+            )),
             request_timeout: std::time::Duration::from_secs(30),
             shutdown_grace: std::time::Duration::from_secs(35),
         }
