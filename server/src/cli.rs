@@ -1,4 +1,4 @@
-//! The command line: `halsolots [serve [--addr A]] | migrate | demo-data | user … | audit verify`.
+//! The command line: `halsolots [serve [--addr A]] | migrate | demo-data | user … | audit …`.
 use crate::config::Config;
 use app::models::staff::Role;
 use app::ssr::infra::secret::Secret;
@@ -31,8 +31,13 @@ pub enum Command {
     UserResetTwoFactor {
         email: String,
     },
-    /// Check the audit log's hash chain.
-    AuditVerify,
+    /// Check the audit log's hash chain, and that it still holds what a checkpoint (a line, or
+    /// a file holding one) recorded.
+    AuditVerify {
+        checkpoint: Option<String>,
+    },
+    /// Print a signed checkpoint of the audit chain's head, to keep apart from the database.
+    AuditCheckpoint,
     Help,
 }
 
@@ -50,7 +55,11 @@ Commands:
                              set a new password for an account
   user reset-two-factor --email E
                              remove an account's two-factor login (a lost phone)
-  audit verify               check that the audit log has not been altered
+  audit verify [--checkpoint FILE-OR-LINE]
+                             check that the audit log has not been altered (and still
+                             holds what the checkpoint recorded)
+  audit checkpoint           print a signed line naming the audit log's last entry: keep
+                             it apart from the server, to check against later
   help                       show this text
 
 Passwords are read from standard input (one line) or the environment variable
@@ -119,8 +128,11 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             _ => Err("user needs add, deactivate, reset-password or reset-two-factor".into()),
         },
         Some("audit") => match it.next() {
-            Some("verify") => Ok(Command::AuditVerify),
-            _ => Err("audit needs verify".into()),
+            Some("verify") => Ok(Command::AuditVerify {
+                checkpoint: take(&options(it, &["--checkpoint"])?, "--checkpoint"),
+            }),
+            Some("checkpoint") => Ok(Command::AuditCheckpoint),
+            _ => Err("audit needs verify or checkpoint".into()),
         },
         Some("help" | "--help" | "-h") => Ok(Command::Help),
         Some(other) => Err(format!("unknown command {other}")),
@@ -177,7 +189,21 @@ mod tests {
         );
         assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
         assert_eq!(parse(&args(&["demo-data"])), Ok(Command::DemoData));
-        assert_eq!(parse(&args(&["audit", "verify"])), Ok(Command::AuditVerify));
+        assert_eq!(
+            parse(&args(&["audit", "verify"])),
+            Ok(Command::AuditVerify { checkpoint: None })
+        );
+        assert_eq!(
+            parse(&args(&["audit", "verify", "--checkpoint", "cp.txt"])),
+            Ok(Command::AuditVerify {
+                checkpoint: Some("cp.txt".into())
+            })
+        );
+        assert_eq!(
+            parse(&args(&["audit", "checkpoint"])),
+            Ok(Command::AuditCheckpoint)
+        );
+        assert!(parse(&args(&["audit", "verify", "--checkpoint"])).is_err());
         assert!(parse(&args(&["serve", "--addr"])).is_err());
         assert!(parse(&args(&["frobnicate"])).is_err());
     }

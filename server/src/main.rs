@@ -4,7 +4,7 @@ use app::i18n::{text, Lang};
 use app::models::form::{FieldErrors, RawForm};
 use app::models::staff::{check_password, field, parse_new_staff};
 use app::ssr::infra::secret::Secret;
-use app::ssr::repo::audit::{self, Verdict};
+use app::ssr::repo::audit::{self, Checkpoint, Verdict};
 use app::ssr::repo::entities::team;
 use app::ssr::services::staff::{self, Change};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -109,9 +109,29 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             println!("Two-factor login removed for {email}; its sessions have ended.");
             Ok(())
         }
-        Command::AuditVerify => {
+        Command::AuditVerify { checkpoint } => {
             let state = startup::build_state(config.settings, config.leptos).await?;
-            match audit::verify(&state.db).await? {
+            let verdict = match checkpoint {
+                None => audit::verify(&state.db, &state.keys).await?,
+                Some(given) => {
+                    // A file holding the line, or the line itself.
+                    let line = match std::fs::read_to_string(&given) {
+                        Ok(text) => text,
+                        Err(_) if given.starts_with("halsolots-") => given,
+                        Err(e) => {
+                            return Err(format!("--checkpoint: cannot read {given}: {e}").into())
+                        }
+                    };
+                    let cp = Checkpoint::parse(&line, &state.keys)
+                        .map_err(|e| format!("--checkpoint: {e}"))?;
+                    let verdict = audit::verify_checkpoint(&state.db, &state.keys, &cp).await?;
+                    if let Verdict::Intact { .. } = verdict {
+                        println!("The checkpoint holds: entry {} is unchanged.", cp.seq);
+                    }
+                    verdict
+                }
+            };
+            match verdict {
                 Verdict::Intact { entries } => {
                     println!("The audit log is intact: {entries} entries.");
                     Ok(())
@@ -119,6 +139,19 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 Verdict::Broken { seq, reason } => {
                     Err(format!("the audit log is broken at entry {seq}: {reason}").into())
                 }
+            }
+        }
+        Command::AuditCheckpoint => {
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            match audit::checkpoint(&state.db, &state.keys).await? {
+                Ok(cp) => {
+                    println!("{}", cp.line(&state.keys));
+                    Ok(())
+                }
+                Err((seq, reason)) => Err(format!(
+                    "no checkpoint: the audit log is broken at entry {seq}: {reason}"
+                )
+                .into()),
             }
         }
         Command::Help => Ok(()),

@@ -40,6 +40,7 @@ pub async fn build_state(
     let keys = Keys::load(&settings.key)?;
     let conn = db::connect(&settings.database_url).await?;
     db::migrate(&conn).await?;
+    app::ssr::services::key_adoption::adopt(&conn, &keys).await?;
     let team_id = teams::ensure_team(&conn, &settings.team).await?;
     let state = AppState::new(conn, settings, team_id, leptos, keys)?;
     state.team.refresh(&state.db).await?;

@@ -21,6 +21,8 @@ mod ops;
 mod resilience;
 #[path = "http/staff.rs"]
 mod staff;
+#[path = "http/tls.rs"]
+mod tls;
 #[path = "http/two_factor.rs"]
 mod two_factor;
 #[path = "http/writes.rs"]

@@ -63,12 +63,14 @@ pub enum Action {
     TwoFactorEnable,
     TwoFactorDisable,
     StaffTwoFactorReset,
+    /// The chain was re-made with the installation key (a database from before keyed links).
+    AuditKeyed,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -85,6 +87,7 @@ impl Action {
         Action::TwoFactorEnable,
         Action::TwoFactorDisable,
         Action::StaffTwoFactorReset,
+        Action::AuditKeyed,
     ];
 
     /// The stored name.
@@ -106,6 +109,7 @@ impl Action {
             Action::TwoFactorEnable => "two_factor.enable",
             Action::TwoFactorDisable => "two_factor.disable",
             Action::StaffTwoFactorReset => "staff.two_factor_reset",
+            Action::AuditKeyed => "audit.keyed",
         }
     }
 }

@@ -224,7 +224,7 @@ pub async fn login_code(State(state): State<AppState>, req: Request) -> Response
     };
     let code = form.get(two_factor_field::CODE);
     let access = &state.settings.access;
-    match login::second_factor(&state.db, access, &token, code, client(&parts)).await {
+    match login::second_factor(&state.db, &state.keys, access, &token, code, client(&parts)).await {
         Ok(Login::Ok { token, .. }) => {
             redirect_with_session(&state, &token, safe_next(form.get(field::NEXT)))
         }
@@ -255,8 +255,10 @@ pub async fn two_factor(
             two_factor_field::CODE,
             K::err_code_missing,
         ))),
-        "confirm" => two_factor::confirm(&state.db, &who, code).await.map(Some),
-        "disable" => two_factor::disable(&state.db, &who, code)
+        "confirm" => two_factor::confirm(&state.db, &state.keys, &who, code)
+            .await
+            .map(Some),
+        "disable" => two_factor::disable(&state.db, &state.keys, &who, code)
             .await
             .map(|()| None),
         _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),

@@ -2,10 +2,13 @@
 //! transaction, and a hash chain that `halsolots audit verify` checks.
 use super::support::*;
 use app::models::staff::Role;
-use app::ssr::repo::audit::{verify, Verdict};
-use app::ssr::repo::entities::audit_log;
+use app::ssr::auth::two_factor;
+use app::ssr::repo::audit::{
+    checkpoint, legacy_entry_hash, verify, verify_checkpoint, Checkpoint, Verdict, GENESIS,
+};
+use app::ssr::repo::entities::{audit_log, staff};
 use http::StatusCode;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, TransactionTrait};
 
 /// A request (method, path, body) and the action and record its audit entry must name.
 type Step<'a> = (
@@ -255,7 +258,7 @@ async fn every_read_and_change_of_personal_data_is_recorded() {
             assert_eq!(last(&app).await.action.as_str(), "password.change");
 
             assert!(matches!(
-                verify(&app.state.db).await.unwrap(),
+                verify(&app.state.db, &app.state.keys).await.unwrap(),
                 Verdict::Intact { .. }
             ));
         },
@@ -375,8 +378,68 @@ async fn the_log_page_shows_and_filters_entries() {
     .await;
 }
 
+/// Runs `halsolots ARGS` on the test app's database with its key.
+fn halsolots(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let url = &app.state.settings.database_url;
+    std::process::Command::new(env!("CARGO_BIN_EXE_halsolots"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("HALSOLOTS_KEY", key_hex(url))
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// What someone who can write to the database file (SQLite) or is its superuser (PostgreSQL)
+/// can do about the append-only triggers: drop or disable them.
+async fn lift_guards(app: &TestApp) {
+    let sql = match app.db {
+        Db::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+        Db::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;",
+    };
+    app.state.db.execute_unprepared(sql).await.unwrap();
+}
+
+/// Re-makes every link from entry `from` on with plain SHA-256 (all anyone without the key can
+/// compute), and the head with it.
+async fn rechain_without_key(app: &TestApp, from: i64) {
+    let db = &app.state.db;
+    let entries = audit_log::Entity::find()
+        .order_by_asc(audit_log::Column::Seq)
+        .all(db)
+        .await
+        .unwrap();
+    let mut prev = entries
+        .iter()
+        .find(|e| e.seq == from - 1)
+        .map_or(GENESIS.to_string(), |e| e.hash.clone());
+    for mut e in entries.into_iter().filter(|e| e.seq >= from) {
+        e.prev_hash = prev;
+        e.hash = legacy_entry_hash(&e);
+        db.execute_unprepared(&format!(
+            "UPDATE audit_log SET prev_hash = '{}', hash = '{}' WHERE seq = {}",
+            e.prev_hash, e.hash, e.seq
+        ))
+        .await
+        .unwrap();
+        prev = e.hash;
+    }
+    db.execute_unprepared(&format!(
+        "UPDATE audit_head SET hash = '{prev}' WHERE id = 1"
+    ))
+    .await
+    .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn verify_finds_the_exact_entry_that_was_altered() {
+async fn a_changed_entry_is_found_even_when_the_chain_is_recomputed_without_the_key() {
     on_each_db(
         |_| {},
         |app| async move {
@@ -386,57 +449,267 @@ async fn verify_finds_the_exact_entry_that_was_altered() {
             for _ in 0..3 {
                 app.login("admin@a.se").await;
             }
-            let bin = env!("CARGO_BIN_EXE_halsolots");
-            let url = app.state.settings.database_url.clone();
-            let run = || {
-                std::process::Command::new(bin)
-                    .args(["audit", "verify"])
-                    .env("DATABASE_URL", &url)
-                    .output()
-                    .unwrap()
-            };
-            let ok = run();
+            let ok = halsolots(&app, &["audit", "verify"]);
+            assert!(ok.status.success(), "{}", stderr(&ok));
+            assert!(stdout(&ok).contains("intact: 4 entries"));
+            let cp = halsolots(&app, &["audit", "checkpoint"]);
+            assert!(cp.status.success(), "{}", stderr(&cp));
+            let line = stdout(&cp).trim().to_string();
             assert!(
-                ok.status.success(),
-                "{}",
-                String::from_utf8_lossy(&ok.stderr)
+                line.starts_with("halsolots-audit-checkpoint/v1 seq=4 hash="),
+                "{line}"
             );
-            assert!(String::from_utf8_lossy(&ok.stdout).contains("intact: 4 entries"));
+            let dir = std::env::temp_dir().join(format!("halsolots_cp_{}", key_hex(&line)));
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join("checkpoint.txt");
+            std::fs::write(&file, format!("{line}\n")).unwrap();
+            let file = file.to_str().unwrap();
+            let held = halsolots(&app, &["audit", "verify", "--checkpoint", file]);
+            assert!(held.status.success(), "{}", stderr(&held));
+            assert!(stdout(&held).contains("entry 4 is unchanged"));
 
+            // The application's own connection cannot change or remove an entry.
+            for sql in [
+                "UPDATE audit_log SET client = '10.0.0.9' WHERE seq = 3",
+                "DELETE FROM audit_log WHERE seq = 4",
+            ] {
+                let refused = app.state.db.execute_unprepared(sql).await;
+                assert!(
+                    refused
+                        .as_ref()
+                        .is_err_and(|e| e.to_string().contains("append-only")),
+                    "{sql}: {refused:?}"
+                );
+            }
+            if let Db::Postgres = app.db {
+                let refused = app.state.db.execute_unprepared("TRUNCATE audit_log").await;
+                assert!(refused.is_err(), "TRUNCATE: {refused:?}");
+            }
+
+            // Someone with the database but not the key: change entry 3, re-make the links.
+            lift_guards(&app).await;
             app.state
                 .db
                 .execute_unprepared("UPDATE audit_log SET client = '10.0.0.9' WHERE seq = 3")
                 .await
                 .unwrap();
+            rechain_without_key(&app, 3).await;
             assert_eq!(
-                verify(&app.state.db).await.unwrap(),
+                verify(&app.state.db, &app.state.keys).await.unwrap(),
                 Verdict::Broken {
                     seq: 3,
-                    reason: "content changed after it was written"
+                    reason: "changed, and its hash recomputed without the installation key"
                 }
             );
-            let broken = run();
+            let broken = halsolots(&app, &["audit", "verify", "--checkpoint", file]);
             assert!(!broken.status.success());
-            assert!(String::from_utf8_lossy(&broken.stderr).contains("broken at entry 3"));
+            assert!(
+                stderr(&broken).contains("broken at entry 3"),
+                "{}",
+                stderr(&broken)
+            );
+            let broken = halsolots(&app, &["audit", "verify"]);
+            assert!(!broken.status.success());
+            assert!(stderr(&broken).contains("broken at entry 3"));
+            // No checkpoint is signed over a broken chain.
+            let refused = halsolots(&app, &["audit", "checkpoint"]);
+            assert!(!refused.status.success());
+            assert!(stderr(&refused).contains("broken at entry 3"));
+            // Nor is a checkpoint line that was edited taken.
+            let edited = line.replace("seq=4", "seq=2");
+            let forged = halsolots(&app, &["audit", "verify", "--checkpoint", &edited]);
+            assert!(!forged.status.success());
+            assert!(stderr(&forged).contains("signature does not match"));
+            let _ = std::fs::remove_dir_all(dir);
+        },
+    )
+    .await;
+}
 
-            // Removing the last entry is found too.
-            app.state
-                .db
-                .execute_unprepared("UPDATE audit_log SET client = '127.0.0.1' WHERE seq = 3")
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkpoint_finds_entries_cut_from_the_end_and_a_log_rechained_from_scratch() {
+    on_each_db(
+        |_| {},
+        |app| async move {
+            let a = app.state.team_id;
+            app.add_staff(a, Role::Admin, "admin@a.se", "Alva Admin")
+                .await;
+            for _ in 0..4 {
+                app.login("admin@a.se").await;
+            }
+            let keys = &app.state.keys;
+            let cp = checkpoint(&app.state.db, keys).await.unwrap().unwrap();
+            assert_eq!(cp.seq, 5);
+            let line = cp.line(keys);
+            assert_eq!(Checkpoint::parse(&line, keys), Ok(cp.clone()));
+            app.login("admin@a.se").await;
+
+            // Cut back to entry 3 with a head to match: the chain alone still holds.
+            lift_guards(&app).await;
+            let third = audit_log::Entity::find_by_id(3)
+                .one(&app.state.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let saved = audit_log::Entity::find()
+                .order_by_asc(audit_log::Column::Seq)
+                .all(&app.state.db)
                 .await
                 .unwrap();
             app.state
                 .db
-                .execute_unprepared("DELETE FROM audit_log WHERE seq = 4")
+                .execute_unprepared("DELETE FROM audit_log WHERE seq > 3")
+                .await
+                .unwrap();
+            app.state
+                .db
+                .execute_unprepared(&format!(
+                    "UPDATE audit_head SET seq = 3, hash = '{}' WHERE id = 1",
+                    third.hash
+                ))
                 .await
                 .unwrap();
             assert_eq!(
-                verify(&app.state.db).await.unwrap(),
+                verify(&app.state.db, keys).await.unwrap(),
+                Verdict::Intact { entries: 3 }
+            );
+            assert_eq!(
+                verify_checkpoint(&app.state.db, keys, &cp).await.unwrap(),
                 Verdict::Broken {
                     seq: 4,
-                    reason: "entries at the end were removed"
+                    reason: "removed: the log now ends before the entry the checkpoint names"
                 }
             );
+            let cut = halsolots(&app, &["audit", "verify", "--checkpoint", &line]);
+            assert!(!cut.status.success());
+            assert!(
+                stderr(&cut).contains("broken at entry 4: removed"),
+                "{}",
+                stderr(&cut)
+            );
+
+            // Put the entries back, then rewrite the whole log as if it predated the key (no
+            // key id, plain SHA-256) with entry 2 changed: the next start re-chains it with the
+            // key and the chain holds, but the checkpoint does not.
+            for e in saved.into_iter().filter(|e| e.seq > 3) {
+                audit_log::Entity::insert(audit_log::ActiveModel::from(e))
+                    .exec_without_returning(&app.state.db)
+                    .await
+                    .unwrap();
+            }
+            app.state
+                .db
+                .execute_unprepared(
+                    "UPDATE audit_log SET client = '10.0.0.9' WHERE seq = 2; \
+                     UPDATE audit_head SET key_id = NULL, seq = 6 WHERE id = 1;",
+                )
+                .await
+                .unwrap();
+            rechain_without_key(&app, 1).await;
+            let url = app.state.settings.database_url.clone();
+            let again = TestApp::spawn_on(&url, app.db, &|_| {}).await;
+            assert_eq!(
+                verify(&again.state.db, keys).await.unwrap(),
+                Verdict::Intact { entries: 7 }
+            );
+            assert_eq!(
+                verify_checkpoint(&again.state.db, keys, &cp).await.unwrap(),
+                Verdict::Broken {
+                    seq: 5,
+                    reason: "its hash is not the checkpoint's: it or an entry before it was \
+                             changed and the chain re-made"
+                }
+            );
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_from_before_the_key_is_rechained_once_and_another_key_is_refused() {
+    on_each_db(
+        |_| {},
+        |app| async move {
+            let a = app.state.team_id;
+            let id = app
+                .add_staff(a, Role::Admin, "admin@a.se", "Alva Admin")
+                .await;
+            for _ in 0..2 {
+                app.login("admin@a.se").await;
+            }
+            // The database as the previous version left it: plain SHA-256 links and no key
+            // id, a TOTP key in plain text and a recovery code hashed with plain SHA-256.
+            lift_guards(&app).await;
+            let db = &app.state.db;
+            rechain_without_key(&app, 1).await;
+            let code = "abcd-efgh-jkmn-pqrs";
+            db.execute_unprepared(&format!(
+                "UPDATE audit_head SET key_id = NULL WHERE id = 1; \
+                 UPDATE staff SET totp_secret = 'JBSWY3DPEHPK3PXP', \
+                 totp_pending_secret = 'KRSXG5CTMVRXEZLU' WHERE id = {id}; \
+                 INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ({id}, '{}');",
+                app::ssr::infra::digest::sha256_hex(code.as_bytes())
+            ))
+            .await
+            .unwrap();
+
+            let url = app.state.settings.database_url.clone();
+            let upgraded = TestApp::spawn_on(&url, app.db, &|_| {}).await;
+            let keys = &upgraded.state.keys;
+            assert_eq!(
+                verify(&upgraded.state.db, keys).await.unwrap(),
+                Verdict::Intact { entries: 4 }
+            );
+            assert_eq!(
+                upgraded.audit_actions().await.last().map(String::as_str),
+                Some("audit.keyed")
+            );
+            let m = staff::Entity::find_by_id(id)
+                .one(&upgraded.state.db)
+                .await
+                .unwrap()
+                .unwrap();
+            for (stored, plain) in [
+                (m.totp_secret.unwrap(), "JBSWY3DPEHPK3PXP"),
+                (m.totp_pending_secret.unwrap(), "KRSXG5CTMVRXEZLU"),
+            ] {
+                assert!(stored.expose().starts_with("k1:"));
+                assert_eq!(
+                    two_factor::open_secret(keys, id, &stored).unwrap().expose(),
+                    plain
+                );
+            }
+            let txn = upgraded.state.db.begin().await.unwrap();
+            let now = chrono::Utc::now();
+            assert!(two_factor::use_recovery_code(&txn, keys, id, code, now)
+                .await
+                .unwrap());
+            txn.rollback().await.unwrap();
+
+            // A second start changes nothing; the log says once that it was re-chained.
+            let third = TestApp::spawn_on(&url, app.db, &|_| {}).await;
+            assert_eq!(
+                verify(&third.state.db, keys).await.unwrap(),
+                Verdict::Intact { entries: 4 }
+            );
+
+            // Another key: the server does not start, and says why.
+            let mut settings = app::ssr::infra::settings::Settings::for_database(&url);
+            settings.key = app::ssr::infra::keys::KeySource::Bytes([7; 32]);
+            let refused = server::startup::build_state(settings, leptos_options())
+                .await
+                .err()
+                .expect("another key is refused")
+                .to_string();
+            assert!(refused.contains("another installation key"), "{refused}");
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_halsolots"))
+                .args(["migrate"])
+                .env("DATABASE_URL", &url)
+                .env("HALSOLOTS_KEY", "07".repeat(32))
+                .output()
+                .unwrap();
+            assert!(!out.status.success());
+            assert!(stderr(&out).contains("HALSOLOTS_KEY"), "{}", stderr(&out));
         },
     )
     .await;
@@ -467,6 +740,7 @@ async fn a_new_installation_has_no_way_in_until_the_console_adds_an_admin() {
                         "admin",
                     ])
                     .env("DATABASE_URL", &url)
+                    .env("HALSOLOTS_KEY", key_hex(&url))
                     .env_remove("HALSOLOTS_PASSWORD")
                     .stdin(std::process::Stdio::piped())
                     .stdout(std::process::Stdio::piped())
@@ -500,6 +774,7 @@ async fn a_new_installation_has_no_way_in_until_the_console_adds_an_admin() {
             let reset = std::process::Command::new(bin)
                 .args(["user", "reset-password", "--email", "admin@a.se"])
                 .env("DATABASE_URL", &url)
+                .env("HALSOLOTS_KEY", key_hex(&url))
                 .env("HALSOLOTS_PASSWORD", "ett helt annat lösenord")
                 .output()
                 .unwrap();
@@ -523,6 +798,7 @@ async fn a_new_installation_has_no_way_in_until_the_console_adds_an_admin() {
             let unknown = std::process::Command::new(bin)
                 .args(["user", "deactivate", "--email", "nobody@a.se"])
                 .env("DATABASE_URL", &url)
+                .env("HALSOLOTS_KEY", key_hex(&url))
                 .output()
                 .unwrap();
             assert!(!unknown.status.success());
@@ -531,6 +807,7 @@ async fn a_new_installation_has_no_way_in_until_the_console_adds_an_admin() {
             let off = std::process::Command::new(bin)
                 .args(["user", "deactivate", "--email", "admin@a.se"])
                 .env("DATABASE_URL", &url)
+                .env("HALSOLOTS_KEY", key_hex(&url))
                 .output()
                 .unwrap();
             assert!(off.status.success());

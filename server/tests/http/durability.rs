@@ -18,12 +18,7 @@ fn start(db_url: &str, port: u16) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_halsolots"))
         .arg("serve")
         .env("DATABASE_URL", db_url)
-        // The key the test apps on this database use (`Settings::for_database`), and no key file
-        // left in the working directory.
-        .env(
-            "HALSOLOTS_KEY",
-            app::ssr::infra::digest::sha256_hex(db_url.as_bytes()),
-        )
+        .env("HALSOLOTS_KEY", crate::support::key_hex(db_url))
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("HALSOLOTS_FORM_RATE_LIMIT", "0")
         .env("RUST_LOG", "warn")
@@ -123,7 +118,14 @@ async fn acknowledged_requests_survive_sigkill() {
             );
         }
         assert_eq!(
-            app::ssr::repo::audit::verify(&conn).await.unwrap(),
+            app::ssr::repo::audit::verify(
+                &conn,
+                &app::ssr::infra::keys::Keys::from_bytes(app::ssr::infra::digest::sha256(
+                    url.as_bytes()
+                ))
+            )
+            .await
+            .unwrap(),
             app::ssr::repo::audit::Verdict::Intact { entries: 40 },
             "on {db:?}"
         );

@@ -16,6 +16,12 @@ use tower::ServiceExt;
 
 pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// `HALSOLOTS_KEY` for the binary on the test database at `url`: the key `Settings::for_database`
+/// gives the test apps (the binary refuses a database whose audit log another key chains).
+pub fn key_hex(url: &str) -> String {
+    app::ssr::infra::digest::sha256_hex(url.as_bytes())
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Db {
     Sqlite,

@@ -4,6 +4,7 @@ use super::support::*;
 use app::models::staff::Role;
 use app::ssr::auth::totp::{base32_decode, code_at, step_at};
 use http::StatusCode;
+use sea_orm::ConnectionTrait;
 
 /// The code an authenticator app shows now for a secret shown as "ABCD EFGH …".
 fn code_now(secret: &str, offset_steps: i64) -> String {
@@ -81,6 +82,41 @@ async fn two_factor_login_needs_the_code_once_and_recovery_codes_work_once() {
                 .audit_actions()
                 .await
                 .contains(&"two_factor.enable".to_string()));
+            // At rest the TOTP key is sealed with the installation key, and the recovery codes
+            // are keyed hashes: a copy of the database holds neither.
+            let stored = app
+                .state
+                .db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    app.state.db.get_database_backend(),
+                    "SELECT totp_secret FROM staff WHERE email = 'lots@a.se'".to_string(),
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<String>(0)
+                .unwrap();
+            let plain = secret.replace(' ', "");
+            assert!(stored.starts_with("k1:"), "{stored}");
+            assert!(!stored.contains(&plain) && !stored.contains(&plain.to_lowercase()));
+            let hashes: Vec<String> = app
+                .state
+                .db
+                .query_all_raw(sea_orm::Statement::from_string(
+                    app.state.db.get_database_backend(),
+                    "SELECT code_hash FROM staff_recovery_codes".to_string(),
+                ))
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).unwrap())
+                .collect();
+            assert_eq!(hashes.len(), 10);
+            for code in &recovery {
+                assert_eq!(code.len(), 19, "four groups of four: {code}");
+                let unkeyed = app::ssr::infra::digest::sha256_hex(code.as_bytes());
+                assert!(!hashes.contains(&unkeyed));
+            }
             app.post_as("/lots/logga-ut", Some(&c), &[]).await;
 
             // Password right: a waiting session that opens nothing yet.

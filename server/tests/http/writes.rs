@@ -1,6 +1,6 @@
 //! The write path under concurrency: the group-commit writer stores a whole group with a few
 //! statements, and the answer for each submission is what storing them one at a time would give.
-use crate::support::{encode, letters_name, on_each_db, valid_self, Db, TestApp};
+use crate::support::{encode, key_hex, letters_name, on_each_db, valid_self, Db, TestApp};
 use app::models::audit::Action;
 use app::models::contact::{parse, Channel, NewContactRequest};
 use app::models::form::RawForm;
@@ -78,7 +78,7 @@ async fn repeats_within_one_batch_get_the_first_ones_receipt() {
             assert_eq!(rows[0].created_at, rows[1].created_at);
             assert_eq!(created_entries(&app).await, 2);
             assert_eq!(
-                verify(&app.state.db).await.unwrap(),
+                verify(&app.state.db, &app.state.keys).await.unwrap(),
                 Verdict::Intact { entries: 2 }
             );
 
@@ -130,7 +130,7 @@ async fn a_bad_row_in_a_batch_does_not_fail_the_others() {
             assert!(stored.contains(&got[0].as_ref().unwrap().code));
             assert!(stored.contains(&got[2].as_ref().unwrap().code));
             assert_eq!(
-                verify(&app.state.db).await.unwrap(),
+                verify(&app.state.db, &app.state.keys).await.unwrap(),
                 Verdict::Intact { entries: 2 }
             );
         },
@@ -212,6 +212,7 @@ async fn concurrent_submissions_on_two_instances_keep_the_audit_chain_intact() {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_halsolots"))
             .args(["audit", "verify"])
             .env("DATABASE_URL", &url)
+            .env("HALSOLOTS_KEY", key_hex(&url))
             .output()
             .unwrap();
         assert!(

@@ -29,6 +29,7 @@ pub fn action_label(action: Action) -> K {
         Action::TwoFactorEnable => K::act_two_factor_enable,
         Action::TwoFactorDisable => K::act_two_factor_disable,
         Action::StaffTwoFactorReset => K::act_staff_two_factor_reset,
+        Action::AuditKeyed => K::act_audit_keyed,
     }
 }
 

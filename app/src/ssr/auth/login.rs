@@ -6,6 +6,7 @@ use crate::ssr::auth::password::Passwords;
 use crate::ssr::auth::proof::SignedIn;
 use crate::ssr::auth::{sessions, throttle, totp, two_factor};
 use crate::ssr::infra::db::{write_txn, Db};
+use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::secret::Secret;
 use crate::ssr::infra::secret::SecretText;
 use crate::ssr::infra::settings::AccessSettings;
@@ -101,6 +102,7 @@ pub async fn login(
 /// On success the waiting session is replaced by a full one (a new id) and its token returned.
 pub async fn second_factor(
     db: &impl Db,
+    keys: &Keys,
     access: &AccessSettings,
     token: &Secret<String>,
     code: &str,
@@ -119,6 +121,7 @@ pub async fn second_factor(
     let step = m
         .totp_secret
         .as_ref()
+        .and_then(|sealed| two_factor::open_secret(keys, m.id, sealed))
         .and_then(|secret| totp::verify(secret.expose(), code, now.timestamp(), m.totp_last_step));
     let how = match step {
         Some(step) => {
@@ -131,7 +134,7 @@ pub async fn second_factor(
             .await?;
             Some("two-factor code")
         }
-        None => two_factor::use_recovery_code(&txn, m.id, code, now)
+        None => two_factor::use_recovery_code(&txn, keys, m.id, code, now)
             .await?
             .then_some("recovery code"),
     };

@@ -110,13 +110,13 @@ pub fn qr_svg(data: &str, label: &str) -> Option<String> {
     ))
 }
 
-/// Ten recovery codes such as `k7m4-q2px-9b`: for when the phone is lost. Each works once.
+/// Ten recovery codes such as `k7m4-q2px-9bzt-w3ha`: for when the phone is lost. Each works
+/// once. 16 characters of 31 (about 79 bits, as a temporary password): stored keyed, a code
+/// cannot be guessed offline, and online guesses are throttled, but a code is also a password
+/// that never expires, so it gets a password's strength (10 characters, 50 bits, before).
 pub fn recovery_codes() -> Result<Vec<String>, RandomUnavailable> {
     (0..10)
-        .map(|_| {
-            let t = crate::ssr::auth::password::temporary_password()?;
-            Ok(t.expose()[..12].to_string())
-        })
+        .map(|_| crate::ssr::auth::password::temporary_password().map(|t| t.expose().to_string()))
         .collect()
 }
 

@@ -9,6 +9,9 @@ use crate::ssr::auth::proof::{SignedIn, Staff};
 use crate::ssr::auth::totp;
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::digest::sha256_hex;
+use crate::ssr::infra::keys::{Keys, Purpose, SEALED_PREFIX};
+use crate::ssr::infra::random::RandomUnavailable;
+use crate::ssr::infra::secret::SecretText;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::{recovery_code, staff, team};
 use chrono::{DateTime, Utc};
@@ -22,6 +25,40 @@ fn normalise(code: &str) -> String {
     code.trim().to_lowercase()
 }
 
+/// What binds a sealed TOTP key to its row: a value copied to another account does not open.
+fn context(staff_id: StaffId) -> Vec<u8> {
+    format!("staff:{staff_id}").into_bytes()
+}
+
+/// Seals a TOTP key for the account `staff_id` before it is stored (`Purpose::TotpKey`).
+pub fn seal_secret(
+    keys: &Keys,
+    staff_id: StaffId,
+    secret: &SecretText,
+) -> Result<SecretText, RandomUnavailable> {
+    keys.seal(
+        Purpose::TotpKey,
+        &context(staff_id),
+        secret.expose().as_bytes(),
+    )
+    .map(SecretText)
+}
+
+/// The TOTP key `seal_secret` stored for `staff_id`. Anything else is no key: a plain value
+/// written into the database would let whoever can write there choose someone's second factor.
+pub fn open_secret(keys: &Keys, staff_id: StaffId, stored: &SecretText) -> Option<SecretText> {
+    let plain = keys.open(Purpose::TotpKey, &context(staff_id), stored.expose())?;
+    String::from_utf8(plain).ok().map(SecretText)
+}
+
+/// A recovery code as stored: HMAC (`Purpose::RecoveryCode`) over the SHA-256 that was stored
+/// before the key, so `rehash_legacy_recovery_codes` can bring older rows to this form without
+/// knowing the codes, and no unkeyed hash is accepted afterwards.
+fn recovery_hash(keys: &Keys, code: &str) -> String {
+    let unkeyed = sha256_hex(normalise(code).as_bytes());
+    keys.mac_hex(Purpose::RecoveryCode, unkeyed.as_bytes())
+}
+
 fn invalid(key: K) -> AppError {
     let mut e = FieldErrors::default();
     e.add(field::CODE, key);
@@ -31,6 +68,7 @@ fn invalid(key: K) -> AppError {
 /// Uses one of the member's recovery codes, if `code` is one that is still unused.
 pub async fn use_recovery_code(
     txn: &DatabaseTransaction,
+    keys: &Keys,
     staff_id: StaffId,
     code: &str,
     now: DateTime<Utc>,
@@ -38,7 +76,7 @@ pub async fn use_recovery_code(
     let result = recovery_code::Entity::update_many()
         .col_expr(recovery_code::Column::UsedAt, Expr::value(now))
         .filter(recovery_code::Column::StaffId.eq(staff_id))
-        .filter(recovery_code::Column::CodeHash.eq(sha256_hex(normalise(code).as_bytes())))
+        .filter(recovery_code::Column::CodeHash.eq(recovery_hash(keys, code)))
         .filter(recovery_code::Column::UsedAt.is_null())
         .exec(txn)
         .await?;
@@ -64,6 +102,7 @@ async fn required(conn: &impl ConnectionTrait, who: &Staff) -> Result<bool, AppE
 /// `team_name` names the account in the authenticator app ("Hälsolots <team>").
 pub async fn status(
     db: &impl Db,
+    keys: &Keys,
     team_name: &str,
     who: &SignedIn,
 ) -> Result<TwoFactorView, AppError> {
@@ -87,16 +126,18 @@ pub async fn status(
     staff::Entity::update_many()
         .col_expr(
             staff::Column::TotpPendingSecret,
-            Expr::value(totp::new_secret()?),
+            Expr::value(seal_secret(keys, m.id, &totp::new_secret()?)?),
         )
         .filter(staff::Column::Id.eq(m.id))
         .filter(staff::Column::TotpPendingSecret.is_null())
         .exec(db)
         .await?;
-    let secret = member(db, who)
+    let sealed = member(db, who)
         .await?
         .totp_pending_secret
         .ok_or_else(|| AppError::internal("pending two-factor secret gone after it was set"))?;
+    let secret = open_secret(keys, m.id, &sealed)
+        .ok_or_else(|| AppError::internal("the pending two-factor secret does not open"))?;
     let uri = totp::otpauth_uri(&format!("Hälsolots {team_name}"), &m.email, secret.expose());
     let qr_svg = totp::qr_svg(&uri, "QR")
         .ok_or_else(|| AppError::internal("the enrolment QR code could not be drawn"))?;
@@ -120,11 +161,17 @@ pub async fn status(
 
 /// Confirms enrolment with the first code from the app. Returns new recovery codes, to be shown
 /// once (only their hashes are stored).
-pub async fn confirm(db: &impl Db, who: &SignedIn, code: &str) -> Result<Vec<String>, AppError> {
+pub async fn confirm(
+    db: &impl Db,
+    keys: &Keys,
+    who: &SignedIn,
+    code: &str,
+) -> Result<Vec<String>, AppError> {
     let txn = write_txn(db).await?;
     let m = member(&txn, who).await?;
     let pending = m.totp_pending_secret.ok_or_else(|| invalid(K::err_code))?;
-    let step = totp::verify(pending.expose(), code, Utc::now().timestamp(), None)
+    let plain = open_secret(keys, m.id, &pending).ok_or_else(|| invalid(K::err_code))?;
+    let step = totp::verify(plain.expose(), code, Utc::now().timestamp(), None)
         .ok_or_else(|| invalid(K::err_code))?;
     staff::Entity::update(staff::ActiveModel {
         id: Set(m.id),
@@ -142,7 +189,7 @@ pub async fn confirm(db: &impl Db, who: &SignedIn, code: &str) -> Result<Vec<Str
         .await?;
     recovery_code::Entity::insert_many(codes.iter().map(|c| recovery_code::ActiveModel {
         staff_id: Set(m.id),
-        code_hash: Set(sha256_hex(normalise(c).as_bytes())),
+        code_hash: Set(recovery_hash(keys, c)),
         used_at: Set(None),
         ..Default::default()
     }))
@@ -154,7 +201,12 @@ pub async fn confirm(db: &impl Db, who: &SignedIn, code: &str) -> Result<Vec<Str
 }
 
 /// Turns two-factor login off (not allowed where the team requires it); needs a current code.
-pub async fn disable(db: &impl Db, who: &SignedIn, code: &str) -> Result<(), AppError> {
+pub async fn disable(
+    db: &impl Db,
+    keys: &Keys,
+    who: &SignedIn,
+    code: &str,
+) -> Result<(), AppError> {
     let txn = write_txn(db).await?;
     if required(&txn, who).await? {
         let mut e = FieldErrors::default();
@@ -165,7 +217,10 @@ pub async fn disable(db: &impl Db, who: &SignedIn, code: &str) -> Result<(), App
         return Err(AppError::Invalid(e));
     }
     let m = member(&txn, who).await?;
-    let secret = m.totp_secret.ok_or_else(|| invalid(K::err_code))?;
+    let secret = m
+        .totp_secret
+        .and_then(|s| open_secret(keys, m.id, &s))
+        .ok_or_else(|| invalid(K::err_code))?;
     totp::verify(
         secret.expose(),
         code,
@@ -202,4 +257,74 @@ fn event(who: &Staff, action: Action) -> Event {
         subject: Some(("staff", who.id().to_string())),
         ..who.event(action)
     }
+}
+
+/// Start-up: seals TOTP keys stored before they were encrypted (values without the `k1:` prefix).
+/// Idempotent: sealed values are left as they are. Returns how many were sealed.
+pub async fn seal_legacy_secrets(
+    txn: &DatabaseTransaction,
+    keys: &Keys,
+) -> Result<u64, StartUpError> {
+    let sealed = |c: staff::Column| {
+        sea_orm::Condition::all()
+            .add(c.is_not_null())
+            .add(c.not_like(format!("{SEALED_PREFIX}%")))
+    };
+    let legacy = staff::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(sealed(staff::Column::TotpSecret))
+                .add(sealed(staff::Column::TotpPendingSecret)),
+        )
+        .all(txn)
+        .await?;
+    let seal = |id, v: Option<SecretText>| -> Result<Option<SecretText>, RandomUnavailable> {
+        match v {
+            Some(s) if !s.expose().starts_with(SEALED_PREFIX) => {
+                seal_secret(keys, id, &s).map(Some)
+            }
+            other => Ok(other),
+        }
+    };
+    let count = legacy.len() as u64;
+    for m in legacy {
+        staff::Entity::update(staff::ActiveModel {
+            id: Set(m.id),
+            totp_secret: Set(seal(m.id, m.totp_secret)?),
+            totp_pending_secret: Set(seal(m.id, m.totp_pending_secret)?),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?;
+    }
+    Ok(count)
+}
+
+/// Start-up, once (when the installation key is first adopted, in the same transaction): every
+/// recovery code hash from before the key (plain SHA-256) becomes the keyed form.
+pub async fn rehash_legacy_recovery_codes(
+    txn: &DatabaseTransaction,
+    keys: &Keys,
+) -> Result<u64, DbErr> {
+    let rows = recovery_code::Entity::find().all(txn).await?;
+    let count = rows.len() as u64;
+    for r in rows {
+        recovery_code::Entity::update(recovery_code::ActiveModel {
+            id: Set(r.id),
+            code_hash: Set(keys.mac_hex(Purpose::RecoveryCode, r.code_hash.as_bytes())),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?;
+    }
+    Ok(count)
+}
+
+/// A start-up step that could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum StartUpError {
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Random(#[from] RandomUnavailable),
 }

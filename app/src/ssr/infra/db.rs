@@ -3,7 +3,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    RuntimeErr, SqliteTransactionMode, SqlxError, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -29,7 +29,54 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(5))
                 .create_if_missing(true)
         });
-    Database::connect(opts).await
+    Database::connect(opts)
+        .await
+        .map_err(|e| explain_connect_error(url, e))
+}
+
+/// A failed connection, told in terms of the setting to change. PostgreSQL over a network is
+/// reached with TLS (rustls): `sslmode=verify-full&sslrootcert=<the CA's file>` checks the
+/// server's certificate and name; a refused certificate says so and how it was checked. The URL
+/// itself is never shown (it may hold a password).
+fn explain_connect_error(url: &str, e: DbErr) -> DbErr {
+    if url.starts_with("sqlite:") {
+        return e;
+    }
+    let param = |name: &str| {
+        url.split_once('?').and_then(|(_, query)| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                .map(str::to_string)
+        })
+    };
+    let mode = param("sslmode").unwrap_or_else(|| "prefer".into());
+    // sqlx reports a refused certificate as `Tls`, or as `Io` carrying rustls' error (not an
+    // operating system error such as "connection refused").
+    let tls = match &e {
+        DbErr::Conn(RuntimeErr::SqlxError(x)) => match &**x {
+            SqlxError::Tls(_) => true,
+            SqlxError::Io(io) => {
+                mode != "disable" && io.raw_os_error().is_none() && io.get_ref().is_some()
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    if tls {
+        let root = param("sslrootcert")
+            .map(|p| format!(", sslrootcert={p}"))
+            .unwrap_or_default();
+        DbErr::Custom(format!(
+            "DATABASE_URL: the TLS connection to PostgreSQL failed (sslmode={mode}{root}): {e}. \
+             With sslmode=verify-ca or verify-full, sslrootcert must name the certificate of \
+             the CA that signed the server's certificate"
+        ))
+    } else {
+        DbErr::Custom(format!(
+            "DATABASE_URL: cannot connect to PostgreSQL (sslmode={mode}): {e}"
+        ))
+    }
 }
 
 /// Brings the schema up to date.

@@ -9,6 +9,9 @@ pub struct Model {
     pub id: i32,
     pub seq: i64,
     pub hash: String,
+    /// The id (`Keys::id`, public) of the key that chains the log; `None` before the first start
+    /// with a key (a database whose links are plain SHA-256).
+    pub key_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
