@@ -63,12 +63,20 @@ pub enum Action {
     TwoFactorEnable,
     TwoFactorDisable,
     StaffTwoFactorReset,
+    /// Attempts at one key (a pair, an account, a client) reached its limit: it is locked a while.
+    LoginLocked,
+    /// An admin lifted an account's login locks.
+    StaffLoginUnlock,
+    /// A wrong current password when changing the password.
+    PasswordChangeFailed,
+    /// A wrong password or code when turning two-factor login off.
+    TwoFactorDisableFailed,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 20] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -85,6 +93,10 @@ impl Action {
         Action::TwoFactorEnable,
         Action::TwoFactorDisable,
         Action::StaffTwoFactorReset,
+        Action::LoginLocked,
+        Action::StaffLoginUnlock,
+        Action::PasswordChangeFailed,
+        Action::TwoFactorDisableFailed,
     ];
 
     /// The stored name.
@@ -106,6 +118,10 @@ impl Action {
             Action::TwoFactorEnable => "two_factor.enable",
             Action::TwoFactorDisable => "two_factor.disable",
             Action::StaffTwoFactorReset => "staff.two_factor_reset",
+            Action::LoginLocked => "login.locked",
+            Action::StaffLoginUnlock => "staff.login_unlock",
+            Action::PasswordChangeFailed => "password.change_failed",
+            Action::TwoFactorDisableFailed => "two_factor.disable_failed",
         }
     }
 }
