@@ -128,6 +128,30 @@ async fn two_first_failures_at_once_are_both_counted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempts_are_counted_before_the_check() {
+    // One try allowed: of two guesses at the same moment only one reaches argon2 (before, both
+    // read "not locked", both were checked, and only then counted).
+    let tweak = |s: &mut app::ssr::infra::settings::Settings| s.access.account_failures = 1;
+    on_each_db(tweak, |app| async move {
+        app.add_staff(app.state.team_id, Role::Navigator, "lots@a.se", "Nora Lots")
+            .await;
+        let before = app.state.passwords.verifications();
+        let (a, b) = tokio::join!(
+            login_from(&app, "lots@a.se", "fel lösenord här", "10.0.0.5"),
+            login_from(&app, "lots@a.se", "ett annat fel lösenord", "10.0.0.5"),
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS]
+        );
+        assert_eq!(app.state.passwords.verifications() - before, 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_lock_the_pair_not_the_owner_and_an_admin_can_unlock() {
     on_each_db(
         |_| {},

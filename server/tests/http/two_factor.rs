@@ -407,6 +407,28 @@ async fn a_burst_of_wrong_codes_on_one_waiting_session_is_checked_a_few_times() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_are_counted_before_the_check() {
+    // One try allowed: of two wrong codes at the same moment only one is checked. (The right
+    // password before them takes its own count back.)
+    let tweak = |s: &mut app::ssr::infra::settings::Settings| s.access.account_failures = 1;
+    on_each_db(tweak, |app| async move {
+        enrolled(&app, "lots@a.se").await;
+        let cookie = pending(&app, "lots@a.se").await;
+        let (a, b) = tokio::join!(
+            post_code(&app, &cookie, "100000"),
+            post_code(&app, &cookie, "100001")
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS]
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turning_two_factor_off_needs_the_password_and_a_code_and_is_throttled() {
     let tweak = |s: &mut app::ssr::infra::settings::Settings| s.access.account_failures = 3;
     on_each_db(tweak, |app| async move {
