@@ -27,7 +27,7 @@ use crate::ssr::infra::keys::{Keys, Purpose};
 use crate::ssr::infra::settings::AccessSettings;
 use crate::ssr::repo::entities::login_throttle as row;
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::sea_query::{Expr, InsertStatement, OnConflict, Query};
+use sea_orm::sea_query::{Expr, InsertStatement, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -250,32 +250,30 @@ pub async fn locked_for(
         .map(|until| TimeDelta::milliseconds(until - now_ms)))
 }
 
-/// Takes this attempt back from the keys `which` picks (its secret was right): one less, and no
-/// lock if that brings a key below its limit.
+/// Takes this attempt back from key `scope` (its secret was right): one less, and no lock if that
+/// brings the key below its limit.
 async fn take_back(
     conn: &impl ConnectionTrait,
-    scopes: &Scopes,
+    scope: &str,
+    limit: Limit,
     a: &AccessSettings,
-    which: impl Fn(Limit) -> bool,
 ) -> Result<(), DbErr> {
     // Here only: it gives every value `min`, `max`, `eq`… and clashes with `Ord` elsewhere.
     use row::Column as C;
     use sea_orm::sea_query::ExprTrait;
-    for (scope, limit) in scopes.list.iter().filter(|(_, l)| which(*l)) {
-        let left = Expr::col(C::Attempts).sub(1);
-        row::Entity::update_many()
-            .col_expr(C::Attempts, left.clone())
-            .col_expr(
-                C::LockedUntil,
-                Expr::case(left.lt(limit.attempts(a)), Expr::val(None::<i64>))
-                    .finally(Expr::col(C::LockedUntil))
-                    .into(),
-            )
-            .filter(C::Scope.eq(scope.as_str()))
-            .filter(C::Attempts.gt(0))
-            .exec(conn)
-            .await?;
-    }
+    let left = Expr::col(C::Attempts).sub(1);
+    row::Entity::update_many()
+        .col_expr(C::Attempts, left.clone())
+        .col_expr(
+            C::LockedUntil,
+            Expr::case(left.lt(limit.attempts(a)), Expr::val(None::<i64>))
+                .finally(Expr::col(C::LockedUntil))
+                .into(),
+        )
+        .filter(C::Scope.eq(scope))
+        .filter(C::Attempts.gt(0))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
@@ -286,12 +284,16 @@ pub async fn undo(
     scopes: &Scopes,
     a: &AccessSettings,
 ) -> Result<(), DbErr> {
-    take_back(conn, scopes, a, |_| true).await
+    for (scope, limit) in &scopes.list {
+        take_back(conn, scope, *limit, a).await?;
+    }
+    Ok(())
 }
 
 /// The secret was right and the step is done: the pair's count is forgotten; the account's and
 /// the client's lose this attempt only (one good password does not open a new round of guesses
-/// at other accounts, or at this one from elsewhere).
+/// at other accounts, or at this one from elsewhere). Keys are written in the order `attempt`
+/// writes them, so two transactions on PostgreSQL cannot wait for each other in a ring.
 pub async fn succeed(
     conn: &impl ConnectionTrait,
     scopes: &Scopes,
@@ -300,9 +302,11 @@ pub async fn succeed(
     for (scope, limit) in &scopes.list {
         if *limit == Limit::Pair {
             row::Entity::delete_by_id(scope.clone()).exec(conn).await?;
+        } else {
+            take_back(conn, scope, *limit, a).await?;
         }
     }
-    take_back(conn, scopes, a, |l| l != Limit::Pair).await
+    Ok(())
 }
 
 /// An admin's unlock: forgets every count and lock of the account behind `email` (its own and
@@ -329,25 +333,31 @@ pub async fn clear_account(
 
 /// Deletes up to `PRUNE_BATCH` rows that no longer count (window over, not locked), so the table
 /// does not grow with every address that ever tried. Called on each failure: whoever makes rows
-/// also clears old ones.
+/// also clears old ones. On PostgreSQL rows another transaction is counting on are skipped, not
+/// waited for, and the conditions are checked again on the row deleted (SQLite ignores the lock
+/// clause: it writes one transaction at a time anyway).
 pub async fn prune(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     // Here only: it gives every value `min`, `max`, `eq`… and clashes with `Ord` elsewhere.
     use row::Column as C;
     use sea_orm::sea_query::ExprTrait;
     let now_ms = now.timestamp_millis();
-    let stale = Query::select()
-        .column(C::Scope)
-        .from(row::Entity)
-        .and_where(Expr::col(C::LastAttempt).lt(now_ms - ms(WINDOW)))
-        .and_where(
+    let stale = || {
+        Expr::col(C::LastAttempt).lt(now_ms - ms(WINDOW)).and(
             Expr::col(C::LockedUntil)
                 .is_null()
                 .or(Expr::col(C::LockedUntil).lte(now_ms)),
         )
+    };
+    let batch = Query::select()
+        .column(C::Scope)
+        .from(row::Entity)
+        .and_where(stale())
         .limit(PRUNE_BATCH)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .to_owned();
     let done = row::Entity::delete_many()
-        .filter(C::Scope.in_subquery(stale))
+        .filter(C::Scope.in_subquery(batch))
+        .filter(stale())
         .exec(conn)
         .await?;
     Ok(done.rows_affected)
