@@ -200,7 +200,10 @@ impl Config {
                 }
                 Ok(chrono::TimeDelta::minutes(m))
             };
-        let https_explicit = match get(var, "HALSOLOTS_HTTPS").as_deref() {
+        let https_explicit = match get(var, "HALSOLOTS_HTTPS")
+            .map(|v| v.to_lowercase())
+            .as_deref()
+        {
             None => None,
             Some("1" | "true" | "yes" | "on") => Some(true),
             Some("0" | "false" | "no" | "off") => Some(false),
@@ -331,6 +334,7 @@ mod tests {
         assert_eq!(https(&off), (false, true));
         assert_eq!(https(&[("HALSOLOTS_HTTPS", "false")]), (false, false));
         assert_eq!(https(&[("HALSOLOTS_HTTPS", "1")]), (true, false));
+        assert_eq!(https(&[("HALSOLOTS_HTTPS", "True")]), (true, false));
         // `serve --addr` settles it again for the address actually used.
         let c = config(&[("DATABASE_URL", "sqlite::memory:")]).expect("valid");
         let c = crate::cli::with_addr(c, Some("0.0.0.0:8080".into())).expect("addr");
