@@ -134,6 +134,8 @@ test('a navigator turns on two-factor login and then logs in with a code', async
   await page.getByRole('button', { name: 'Slå på' }).click();
   await expect(page.getByRole('heading', { name: 'Dina reservkoder' })).toBeVisible();
   await expect(page.locator('.codes li')).toHaveCount(10);
+  // Turning it off again asks for the password as well as a code.
+  await expect(page.getByLabel('Nuvarande lösenord')).toBeVisible();
   await page.getByRole('button', { name: 'Logga ut' }).click();
 
   await logIn(page, navigatorEmail, 'navigatorns egna lösenord');

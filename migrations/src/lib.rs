@@ -6,6 +6,7 @@ mod m20261123_000001_create_teams;
 mod m20261123_000002_create_contact_requests;
 mod m20261123_000003_create_staff_access;
 mod m20261123_000004_add_two_factor;
+mod m20261130_000006_rebuild_login_throttle;
 mod m20261130_000007_key_secrets_at_rest;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_contact_requests::Migration),
             Box::new(m20261123_000003_create_staff_access::Migration),
             Box::new(m20261123_000004_add_two_factor::Migration),
+            Box::new(m20261130_000006_rebuild_login_throttle::Migration),
             Box::new(m20261130_000007_key_secrets_at_rest::Migration),
         ]
     }

@@ -147,6 +147,7 @@ pub fn with_addr(mut config: Config, addr: Option<String>) -> Result<Config, Str
             .map_err(|_| format!("--addr: \"{a}\" is not an address like 127.0.0.1:3000"))?;
         config.addr = parsed;
         config.leptos.site_addr = parsed;
+        config.settle_https();
     }
     Ok(config)
 }

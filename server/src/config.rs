@@ -20,6 +20,37 @@ pub struct Config {
     pub log_json: bool,
     /// Fill an empty database with fictional demo requests when serving.
     pub demo_data: bool,
+    /// `HALSOLOTS_HTTPS` as set, if it was: unset, HTTPS follows the address (`https_default`).
+    pub https_explicit: Option<bool>,
+}
+
+/// HTTPS unless the server listens on a loopback address (development on one's own machine): an
+/// address other machines can reach is assumed to be reached over HTTPS (a proxy in front ends
+/// TLS), so cookies get `Secure` and answers HSTS. A TLS proxy on the same machine forwarding to
+/// a loopback address sets `HALSOLOTS_HTTPS=1` (see the README).
+pub fn https_default(addr: SocketAddr) -> bool {
+    !addr.ip().is_loopback()
+}
+
+impl Config {
+    /// Settles HTTPS for the address the server will listen on (after `--addr` too).
+    pub fn settle_https(&mut self) {
+        self.settings.access.https = self
+            .https_explicit
+            .unwrap_or_else(|| https_default(self.addr));
+    }
+
+    /// A warning for the log when HTTPS was turned off on an address other machines can reach:
+    /// session cookies would then travel without `Secure`.
+    pub fn https_warning(&self) -> Option<String> {
+        (self.https_explicit == Some(false) && !self.addr.ip().is_loopback()).then(|| {
+            format!(
+                "HALSOLOTS_HTTPS is off but the server listens on {}: session cookies are sent \
+                 without Secure and HSTS is off; serve the site over HTTPS and remove the setting",
+                self.addr
+            )
+        })
+    }
 }
 
 /// A setting that could not be used.
@@ -169,11 +200,21 @@ impl Config {
                 }
                 Ok(chrono::TimeDelta::minutes(m))
             };
+        let https_explicit = match get(var, "HALSOLOTS_HTTPS")
+            .map(|v| v.to_lowercase())
+            .as_deref()
+        {
+            None => None,
+            Some("1" | "true" | "yes" | "on") => Some(true),
+            Some("0" | "false" | "no" | "off") => Some(false),
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "HALSOLOTS_HTTPS: \"{other}\" must be 1 or 0"
+                )))
+            }
+        };
         let access = AccessSettings {
-            https: matches!(
-                get(var, "HALSOLOTS_HTTPS").as_deref(),
-                Some("1" | "true" | "yes")
-            ),
+            https: https_explicit.unwrap_or_else(|| https_default(addr)),
             session_idle: minutes("HALSOLOTS_SESSION_IDLE_MINUTES", defaults.session_idle)?,
             session_max: minutes("HALSOLOTS_SESSION_MAX_MINUTES", defaults.session_max)?,
             ..defaults
@@ -229,6 +270,7 @@ impl Config {
             leptos,
             log_json,
             demo_data,
+            https_explicit,
         })
     }
 }
@@ -270,6 +312,36 @@ mod tests {
     }
 
     #[test]
+    fn https_is_on_unless_only_loopback_or_turned_off() {
+        let https = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("DATABASE_URL", "sqlite::memory:")];
+            all.extend_from_slice(pairs);
+            let c = config(&all).expect("valid");
+            (c.settings.access.https, c.https_warning().is_some())
+        };
+        assert_eq!(https(&[]), (false, false), "127.0.0.1 by default");
+        assert_eq!(https(&[("LEPTOS_SITE_ADDR", "[::1]:3000")]), (false, false));
+        assert_eq!(
+            https(&[("LEPTOS_SITE_ADDR", "0.0.0.0:3000")]),
+            (true, false)
+        );
+        assert_eq!(https(&[("LEPTOS_SITE_ADDR", "10.1.2.3:80")]), (true, false));
+        // Turned off explicitly: off, with a warning where others can reach it.
+        let off = [
+            ("LEPTOS_SITE_ADDR", "0.0.0.0:3000"),
+            ("HALSOLOTS_HTTPS", "0"),
+        ];
+        assert_eq!(https(&off), (false, true));
+        assert_eq!(https(&[("HALSOLOTS_HTTPS", "false")]), (false, false));
+        assert_eq!(https(&[("HALSOLOTS_HTTPS", "1")]), (true, false));
+        assert_eq!(https(&[("HALSOLOTS_HTTPS", "True")]), (true, false));
+        // `serve --addr` settles it again for the address actually used.
+        let c = config(&[("DATABASE_URL", "sqlite::memory:")]).expect("valid");
+        let c = crate::cli::with_addr(c, Some("0.0.0.0:8080".into())).expect("addr");
+        assert!(c.settings.access.https);
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         for (k, v) in [
             ("HALSOLOTS_TEAM_PHONE", "abc"),
@@ -282,6 +354,7 @@ mod tests {
             ("HALSOLOTS_SESSION_IDLE_MINUTES", "0"),
             ("HALSOLOTS_REQUEST_TIMEOUT_SECONDS", "0"),
             ("HALSOLOTS_SHUTDOWN_GRACE_SECONDS", "soon"),
+            ("HALSOLOTS_HTTPS", "maybe"),
         ] {
             let mut pairs = vec![("DATABASE_URL", "sqlite::memory:")];
             pairs.push((k, v));

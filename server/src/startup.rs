@@ -149,6 +149,9 @@ async fn not_found(State(state): State<AppState>, req: Request) -> Response {
 /// Serves until SIGINT or SIGTERM; requests in flight are finished first, for at most the
 /// shutdown grace period.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(warning) = config.https_warning() {
+        tracing::warn!("{warning}");
+    }
     let state = build_state(config.settings.clone(), config.leptos.clone()).await?;
     state.team.keep_fresh(state.db.clone());
     if config.demo_data {

@@ -7,6 +7,8 @@ mod support;
 
 #[path = "http/abuse.rs"]
 mod abuse;
+#[path = "http/access.rs"]
+mod access;
 #[path = "http/audit.rs"]
 mod audit;
 #[path = "http/authz_matrix.rs"]

@@ -65,12 +65,20 @@ pub enum Action {
     StaffTwoFactorReset,
     /// The chain was re-made with the installation key (a database from before keyed links).
     AuditKeyed,
+    /// Attempts at one key (a pair, an account, a client) reached its limit: it is locked a while.
+    LoginLocked,
+    /// An admin lifted an account's login locks.
+    StaffLoginUnlock,
+    /// A wrong current password when changing the password.
+    PasswordChangeFailed,
+    /// A wrong password or code when turning two-factor login off.
+    TwoFactorDisableFailed,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 21] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -88,6 +96,10 @@ impl Action {
         Action::TwoFactorDisable,
         Action::StaffTwoFactorReset,
         Action::AuditKeyed,
+        Action::LoginLocked,
+        Action::StaffLoginUnlock,
+        Action::PasswordChangeFailed,
+        Action::TwoFactorDisableFailed,
     ];
 
     /// The stored name.
@@ -110,6 +122,10 @@ impl Action {
             Action::TwoFactorDisable => "two_factor.disable",
             Action::StaffTwoFactorReset => "staff.two_factor_reset",
             Action::AuditKeyed => "audit.keyed",
+            Action::LoginLocked => "login.locked",
+            Action::StaffLoginUnlock => "staff.login_unlock",
+            Action::PasswordChangeFailed => "password.change_failed",
+            Action::TwoFactorDisableFailed => "two_factor.disable_failed",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! from here and pass it on; services never take the whole state.
 use crate::models::ids::TeamId;
 use crate::ssr::auth::password::{HashFailed, Passwords};
+use crate::ssr::auth::throttle::InFlight;
 use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::rate_limit::RateLimiter;
 use crate::ssr::infra::settings::Settings;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub queue: SubmissionQueue,
     pub limiter: Arc<RateLimiter>,
     pub passwords: Passwords,
+    /// Checks of passwords and codes running now, per account and client (bounded).
+    pub logins: InFlight,
     /// The installation key (secrets at rest, keyed hashes, the audit chain).
     pub keys: Keys,
     /// The team's public details as the pages show them.
@@ -41,6 +44,7 @@ impl AppState {
         Ok(AppState {
             keys,
             passwords: Passwords::new()?,
+            logins: InFlight::default(),
             queue: SubmissionQueue::start(db.clone()),
             limiter: Arc::new(RateLimiter::new(settings.form_rate_limit_per_hour)),
             team: TeamCache::new(team_id, settings.team.clone()),

@@ -11,19 +11,20 @@ use app::models::ids::StaffId;
 use app::models::staff::{field, parse_new_password, parse_new_staff, safe_next, Role};
 use app::models::team::parse_team_settings;
 use app::models::two_factor::field as two_factor_field;
-use app::ssr::auth::login::{self, ChangeRefused, Login};
+use app::ssr::auth::login::{self, ChangeRefused, Checks, Login};
 use app::ssr::auth::proof::{Check, ManageStaff, ManageTeam, Proof, SignedIn};
 use app::ssr::auth::sessions;
 use app::ssr::auth::two_factor;
 use app::ssr::client::ClientIp;
 use app::ssr::infra::secret::Secret;
+use app::ssr::infra::settings::AccessSettings;
 use app::ssr::services::staff::{self, Change};
 use app::ssr::services::team;
 use app::ssr::state::AppState;
 use axum::body::to_bytes;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{RETRY_AFTER, SET_COOKIE};
+use http::header::{COOKIE, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use leptos::prelude::provide_context;
@@ -127,6 +128,37 @@ fn client(parts: &Parts) -> Option<std::net::IpAddr> {
     parts.extensions.get::<ClientIp>().map(|c| c.0)
 }
 
+/// What the services need to check a password or code, from the state.
+fn checks(state: &AppState) -> Checks<'_> {
+    Checks {
+        passwords: &state.passwords,
+        in_flight: &state.logins,
+        keys: &state.keys,
+        access: &state.settings.access,
+    }
+}
+
+/// Makes the request carry the session behind `token` instead of the one the browser sent (just
+/// replaced by it), so a page rendered in the same answer shows the caller still signed in.
+fn carry_session(parts: &mut Parts, access: &AccessSettings, token: &Secret<String>) {
+    let name = sessions::cookie_name(access);
+    let mut pairs: Vec<String> = parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && p.split_once('=').map(|(k, _)| k) != Some(name))
+        .map(str::to_string)
+        .collect();
+    pairs.push(format!("{name}={}", token.expose()));
+    parts.headers.remove(COOKIE);
+    if let Ok(v) = HeaderValue::from_str(&pairs.join("; ")) {
+        parts.headers.insert(COOKIE, v);
+    }
+}
+
 /// `POST /lots/logga-in`.
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let (parts, form) = read_form(req).await;
@@ -136,8 +168,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let old = sessions::token_from(&parts.headers, &state.settings.access);
     let outcome = login::login(
         &state.db,
-        &state.passwords,
-        &state.settings.access,
+        checks(&state),
         form.get(field::EMAIL),
         Secret::new(form.get(field::PASSWORD).to_string()),
         client(&parts),
@@ -171,7 +202,34 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             )
         }
         Ok(Login::Locked(wait)) => locked(state, parts, echo(K::login_locked), wait).await,
+        Ok(Login::Busy) => busy(state, parts, echo(K::login_busy)).await,
         Err(e) => refuse(state, parts, e, Some(&form)).await,
+    }
+}
+
+/// "Too many checks at once": 429 at once, nothing was checked; try again in a moment.
+async fn busy(state: AppState, parts: Parts, echo: StaffEcho) -> Response {
+    let mut res = show(state, parts, echo, StatusCode::TOO_MANY_REQUESTS).await;
+    res.headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    res
+}
+
+/// A password change or two-factor removal refused before its check (busy or locked), with the
+/// message at `at`.
+async fn refused_check(
+    state: AppState,
+    parts: Parts,
+    refused: ChangeRefused,
+    at: &str,
+) -> Response {
+    let echo = |key| StaffEcho {
+        errors: errors_at(at, key),
+        ..Default::default()
+    };
+    match refused {
+        ChangeRefused::Locked(wait) => locked(state, parts, echo(K::login_locked), wait).await,
+        _ => busy(state, parts, echo(K::login_busy)).await,
     }
 }
 
@@ -223,12 +281,12 @@ pub async fn login_code(State(state): State<AppState>, req: Request) -> Response
         .await;
     };
     let code = form.get(two_factor_field::CODE);
-    let access = &state.settings.access;
-    match login::second_factor(&state.db, &state.keys, access, &token, code, client(&parts)).await {
+    match login::second_factor(&state.db, checks(&state), &token, code, client(&parts)).await {
         Ok(Login::Ok { token, .. }) => {
             redirect_with_session(&state, &token, safe_next(form.get(field::NEXT)))
         }
         Ok(Login::Locked(wait)) => locked(state, parts, echo(K::login_locked), wait).await,
+        Ok(Login::Busy) => busy(state, parts, echo(K::login_busy)).await,
         Ok(_) => show(state, parts, echo(K::err_code), StatusCode::UNAUTHORIZED).await,
         Err(AppError::Unauthorized) => {
             show(
@@ -243,30 +301,59 @@ pub async fn login_code(State(state): State<AppState>, req: Request) -> Response
     }
 }
 
-/// `POST /lots/tvastegs`: confirm enrolment (shows the recovery codes once) or turn it off.
+/// `POST /lots/tvastegs`: confirm enrolment (shows the recovery codes once) or turn it off (needs
+/// the password and a code). Either way the caller's other sessions end and theirs gets a new id.
 pub async fn two_factor(
     State(state): State<AppState>,
-    Authorised { parts, who, form }: Authorised<SignedIn>,
+    Authorised {
+        mut parts,
+        who,
+        form,
+    }: Authorised<SignedIn>,
 ) -> Response {
     let form = form.unwrap_or_default();
     let code = form.get(two_factor_field::CODE);
-    let result = match form.get(two_factor_field::ACTION) {
-        _ if code.trim().is_empty() => Err(AppError::Invalid(errors_at(
-            two_factor_field::CODE,
-            K::err_code_missing,
-        ))),
-        "confirm" => two_factor::confirm(&state.db, &state.keys, &who, code)
-            .await
-            .map(Some),
-        "disable" => two_factor::disable(&state.db, &state.keys, &who, code)
-            .await
-            .map(|()| None),
-        _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),
-    };
-    match result {
-        Ok(Some(codes)) => show_once(state, parts, codes.join(" "), StatusCode::OK).await,
-        Ok(None) => Redirect::to("/lots/tvastegs?sparat=1").into_response(),
-        Err(e) => refuse(state, parts, e, None).await,
+    let access = &state.settings.access;
+    let mut missing = FieldErrors::default();
+    let action = form.get(two_factor_field::ACTION);
+    if action == "disable" && form.get(field::CURRENT).is_empty() {
+        missing.add(field::CURRENT, K::err_current_password);
+    }
+    if code.trim().is_empty() {
+        missing.add(two_factor_field::CODE, K::err_code_missing);
+    }
+    if !missing.is_empty() {
+        return refuse(state, parts, AppError::Invalid(missing), None).await;
+    }
+    match action {
+        "confirm" => match two_factor::confirm(&state.db, &state.keys, access, &who, code).await {
+            Ok((codes, token)) => {
+                let cookie = sessions::set_cookie(access, token.expose());
+                carry_session(&mut parts, access, &token);
+                let page = show_once(state.clone(), parts, codes.join(" "), StatusCode::OK).await;
+                with_cookie(page, &cookie)
+            }
+            Err(e) => refuse(state, parts, e, None).await,
+        },
+        "disable" => {
+            let password = Secret::new(form.get(field::CURRENT).to_string());
+            match two_factor::disable(&state.db, checks(&state), &who, password, code).await {
+                Ok(Ok(token)) => redirect_with_session(&state, &token, "/lots/tvastegs?sparat=1"),
+                Ok(Err(ChangeRefused::WrongCurrent | ChangeRefused::SameAsBefore)) => {
+                    let echo = StaffEcho {
+                        errors: errors_at(field::FORM, K::err_password_or_code),
+                        ..Default::default()
+                    };
+                    show(state, parts, echo, StatusCode::UNPROCESSABLE_ENTITY).await
+                }
+                Ok(Err(refused)) => refused_check(state, parts, refused, field::FORM).await,
+                Err(e) => refuse(state, parts, e, None).await,
+            }
+        }
+        _ => {
+            let e = AppError::Invalid(errors_at(field::FORM, K::err_server));
+            refuse(state, parts, e, None).await
+        }
     }
 }
 
@@ -298,8 +385,8 @@ pub async fn change_password(
         Err(errors) => return refuse(state, parts, AppError::Invalid(errors), None).await,
     };
     let current = Secret::new(form.get(field::CURRENT).to_string());
-    let (db, passwords, access) = (&state.db, &state.passwords, &state.settings.access);
-    match login::change_password(db, passwords, access, &who, current, Secret::new(new)).await {
+    let checks = checks(&state);
+    match login::change_password(&state.db, checks, &who, current, Secret::new(new)).await {
         Ok(Ok(token)) => redirect_with_session(&state, &token, "/lots/byt-losenord?sparat=1"),
         Ok(Err(ChangeRefused::WrongCurrent)) => {
             let e = AppError::Invalid(errors_at(field::CURRENT, K::err_current_wrong));
@@ -309,6 +396,7 @@ pub async fn change_password(
             let e = AppError::Invalid(errors_at(field::NEW, K::err_password_same));
             refuse(state, parts, e, None).await
         }
+        Ok(Err(refused)) => refused_check(state, parts, refused, field::CURRENT).await,
         Err(e) => refuse(state, parts, e, None).await,
     }
 }
@@ -331,7 +419,8 @@ pub async fn add_staff(
     }
 }
 
-/// `POST /lots/admin/personal/{id}`: role, deactivate/activate or password reset.
+/// `POST /lots/admin/personal/{id}`: role, deactivate/activate, password or two-factor reset, or
+/// lifting the account's login locks.
 /// The path's id is read after the caller is authorised, so a stranger learns nothing from it;
 /// one that is not a number is "not found".
 pub async fn change_staff(
@@ -343,18 +432,23 @@ pub async fn change_staff(
     let form = form.unwrap_or_default();
     let change = match form.get(field::ACTION) {
         "role" => Role::parse(form.get(field::ROLE))
-            .map(Change::Role)
+            .map(|r| Some(Change::Role(r)))
             .ok_or_else(|| AppError::Invalid(errors_at(field::ROLE, K::err_role))),
-        "deactivate" => Ok(Change::Deactivate),
-        "activate" => Ok(Change::Activate),
-        "reset" => Ok(Change::ResetPassword),
-        "reset_two_factor" => Ok(Change::ResetTwoFactor),
+        "deactivate" => Ok(Some(Change::Deactivate)),
+        "activate" => Ok(Some(Change::Activate)),
+        "reset" => Ok(Some(Change::ResetPassword)),
+        "reset_two_factor" => Ok(Some(Change::ResetTwoFactor)),
+        "unlock" => Ok(None),
         _ => Err(AppError::Invalid(errors_at(field::FORM, K::err_server))),
     };
     let result = match (id, change) {
         (None, _) => Err(AppError::NotFound),
         (_, Err(e)) => Err(e),
-        (Some(id), Ok(c)) => staff::change(&state.db, &state.passwords, &who, id, c).await,
+        // Unlocking changes no account data: it clears the throttle's keys of the account.
+        (Some(id), Ok(None)) => staff::unlock_login(&state.db, &state.keys, &who, id)
+            .await
+            .map(|()| None),
+        (Some(id), Ok(Some(c))) => staff::change(&state.db, &state.passwords, &who, id, c).await,
     };
     match result {
         Ok(Some(temporary)) => {

@@ -30,6 +30,10 @@ pub fn action_label(action: Action) -> K {
         Action::TwoFactorDisable => K::act_two_factor_disable,
         Action::StaffTwoFactorReset => K::act_staff_two_factor_reset,
         Action::AuditKeyed => K::act_audit_keyed,
+        Action::LoginLocked => K::act_login_locked,
+        Action::StaffLoginUnlock => K::act_staff_login_unlock,
+        Action::PasswordChangeFailed => K::act_password_change_failed,
+        Action::TwoFactorDisableFailed => K::act_two_factor_disable_failed,
     }
 }
 

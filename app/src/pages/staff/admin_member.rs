@@ -1,4 +1,5 @@
-//! `/lots/admin/personal/{id}`: one account — change role, deactivate or activate, reset password.
+//! `/lots/admin/personal/{id}`: one account — change role, deactivate or activate, reset password
+//! or two-factor login, unlock its login after too many failures.
 use super::admin_staff::{AdminNav, RoleSelect};
 use super::shell::page_with;
 use crate::api::staff::get_staff;
@@ -66,11 +67,16 @@ pub fn AdminMemberPage() -> impl IntoView {
                                     <button class="button-secondary" type="submit">{t(K::admin_reset)}</button>
                                 </form>
                                 {m.two_factor.then(|| view! {
-                                    <form method="post" action=action>
+                                    <form method="post" action=action.clone()>
                                         <input type="hidden" name=field::ACTION value="reset_two_factor"/>
                                         <button class="button-secondary" type="submit">{t(K::admin_reset_two_factor)}</button>
                                     </form>
                                 })}
+                                <p id="unlock-hint">{t(K::admin_unlock_hint)}</p>
+                                <form method="post" action=action>
+                                    <input type="hidden" name=field::ACTION value="unlock"/>
+                                    <button class="button-secondary" type="submit" aria-describedby="unlock-hint">{t(K::admin_unlock)}</button>
+                                </form>
                             }.into_any()
             },
         )

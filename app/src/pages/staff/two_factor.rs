@@ -1,9 +1,11 @@
 //! `/lots/tvastegs`: set up two-factor login (scan a QR code, confirm with a code, keep the
-//! recovery codes), or turn it off where the team does not require it.
+//! recovery codes), or turn it off where the team does not require it (with the password and a
+//! code).
 use super::shell::page_with;
 use crate::api::staff::two_factor_status;
 use crate::components::staff_form::{use_echo, StaffErrors, StaffField};
 use crate::i18n::{fill_count, t, use_lang, K};
+use crate::models::staff::field as staff_field;
 use crate::models::two_factor::field;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,8 +41,10 @@ pub fn TwoFactorPage() -> impl IntoView {
                             <p>{fill_count(lang, K::tf_codes_left, u64::from(s.recovery_codes_left), &[])}</p>
                             {(!s.required).then(|| view! {
                                 <h2>{t(K::tf_off_title)}</h2>
+                                <p>{t(K::tf_off_text)}</p>
                                 <form method="post" action="/lots/tvastegs" novalidate=true>
                                     <input type="hidden" name=field::ACTION value="disable"/>
+                                    <StaffField name=staff_field::CURRENT label=K::password_current kind="password" autocomplete="current-password"/>
                                     <StaffField name=field::CODE label=K::code_label autocomplete="one-time-code"/>
                                     <button class="button-secondary" type="submit">{t(K::tf_off_submit)}</button>
                                 </form>

@@ -1,10 +1,16 @@
 //! Signing in and out, and changing one's own password.
+//!
+//! Every check of a secret (a password, a code) goes the same way: a place among the checks in
+//! flight (else refused at once), the attempt counted (else refused while its key is locked), and
+//! only then the check; a failure is audited with the lock it set, a success takes its count back.
+//! See `throttle` for the keys and limits.
 use crate::error::AppError;
 use crate::models::audit::Action;
 use crate::models::staff::login_email;
 use crate::ssr::auth::password::Passwords;
 use crate::ssr::auth::proof::SignedIn;
-use crate::ssr::auth::{sessions, throttle, totp, two_factor};
+use crate::ssr::auth::throttle::{self, Counted, InFlight, Scopes, Slot};
+use crate::ssr::auth::{sessions, totp, two_factor};
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::secret::Secret;
@@ -12,9 +18,18 @@ use crate::ssr::infra::secret::SecretText;
 use crate::ssr::infra::settings::AccessSettings;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::staff;
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
+
+/// What checking a secret needs besides the database. Handlers take each part from the app state.
+#[derive(Clone, Copy)]
+pub struct Checks<'a> {
+    pub passwords: &'a Passwords,
+    pub in_flight: &'a InFlight,
+    pub keys: &'a Keys,
+    pub access: &'a AccessSettings,
+}
 
 /// How a login attempt ended.
 #[derive(Debug)]
@@ -26,18 +41,82 @@ pub enum Login {
     },
     /// Wrong e-mail or password: one answer for both, so nobody learns which accounts exist.
     Failed,
-    /// Too many failures: try again after this long.
+    /// Too many failures: try again after this long. Nothing was checked.
     Locked(TimeDelta),
+    /// Too many checks of this account or from this client are running right now. Nothing was
+    /// checked or counted.
+    Busy,
     /// The password was right; the two-factor code comes next, in the session behind `token`.
     SecondFactor { token: Secret<String> },
+}
+
+/// A check refused before it was made.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    Busy,
+    Locked(TimeDelta),
+}
+
+/// A check that may go ahead: its attempt is counted and it holds a place in flight until dropped.
+pub(crate) struct Admitted {
+    counted: Counted,
+    _slot: Slot,
+}
+
+/// Admits one check of a secret on `scopes`' keys, or refuses it unchecked.
+pub(crate) async fn admit(
+    db: &impl Db,
+    checks: &Checks<'_>,
+    scopes: &Scopes,
+    now: DateTime<Utc>,
+) -> Result<Result<Admitted, Refused>, DbErr> {
+    let Some(slot) = checks.in_flight.enter(scopes) else {
+        return Ok(Err(Refused::Busy));
+    };
+    Ok(
+        match throttle::attempt(db, scopes, checks.access, now).await? {
+            Ok(counted) => Ok(Admitted {
+                counted,
+                _slot: slot,
+            }),
+            Err(wait) => Err(Refused::Locked(wait)),
+        },
+    )
+}
+
+/// A wrong secret: `event` goes into the log, and so does the lock this attempt set, if any.
+/// Throttle rows that no longer count are cleared on the way.
+pub(crate) async fn record_failure(
+    txn: &DatabaseTransaction,
+    admitted: &Admitted,
+    event: Event,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    throttle::prune(txn, now).await?;
+    let locks = &admitted.counted.locks;
+    let locked = (!locks.is_empty()).then(|| Event {
+        action: Action::LoginLocked,
+        detail: Some(
+            locks
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        ..event.clone()
+    });
+    audit::record(txn, event).await?;
+    if let Some(e) = locked {
+        audit::record(txn, e).await?;
+    }
+    Ok(())
 }
 
 /// Checks `email` and `password`. `old_token` is the session the browser already had, if any:
 /// it is ended, so the session id always changes at login.
 pub async fn login(
     db: &impl Db,
-    passwords: &Passwords,
-    access: &AccessSettings,
+    checks: Checks<'_>,
     email: &str,
     password: Secret<String>,
     client: Option<IpAddr>,
@@ -45,10 +124,13 @@ pub async fn login(
 ) -> Result<Login, AppError> {
     let now = Utc::now();
     let email = login_email(email).unwrap_or_else(|| email.trim().to_lowercase());
-    let scopes = throttle::scopes(&email, client);
-    if let Some(wait) = throttle::locked_for(db, &scopes, now).await? {
-        return Ok(Login::Locked(wait));
-    }
+    // Known or not, the same keys, limits and work: nothing tells which accounts exist.
+    let scopes = throttle::scopes(checks.keys, &email, client);
+    let admitted = match admit(db, &checks, &scopes, now).await? {
+        Ok(a) => a,
+        Err(Refused::Busy) => return Ok(Login::Busy),
+        Err(Refused::Locked(wait)) => return Ok(Login::Locked(wait)),
+    };
     let member = staff::Entity::find()
         .filter(staff::Column::Email.eq(email.as_str()))
         .filter(staff::Column::Active.eq(true))
@@ -59,124 +141,121 @@ pub async fn login(
         .map(|m| m.password_hash.expose().to_string());
     // A failure on a real account goes into that team's log (its admins review it).
     let known = member.as_ref().map(|m| (m.team_id, m.id));
-    let ok = passwords.verify(hash, password).await;
+    let ok = checks.passwords.verify(hash, password).await;
     let txn = write_txn(db).await?;
     let outcome = match member.filter(|_| ok) {
         Some(m) if m.totp_secret.is_some() => {
+            // The password was right: its attempt is taken back, and the code step counts its own.
+            throttle::undo(&txn, &scopes, checks.access).await?;
             if let Some(old) = old_token {
                 sessions::end(&txn, old.expose()).await?;
             }
-            let token = sessions::start(&txn, m.id, access, now, true).await?;
+            let token = sessions::start(&txn, m.id, checks.access, now, true).await?;
             Login::SecondFactor { token }
         }
         Some(m) => {
-            let token =
-                complete_login(&txn, &m, &scopes, old_token.as_ref(), access, client, None).await?;
+            if let Some(old) = &old_token {
+                sessions::end(&txn, old.expose()).await?;
+            }
+            let token = complete_login(&txn, &m, &scopes, checks.access, client, None).await?;
             Login::Ok {
                 token,
                 must_change_password: m.must_change_password,
             }
         }
         None => {
-            throttle::fail(&txn, &scopes, access, now).await?;
             // No e-mail in the log: a mistyped address may be someone's password.
-            audit::record(
-                &txn,
-                Event {
-                    team_id: known.map(|k| k.0),
-                    subject: known.map(|k| ("staff", k.1.to_string())),
-                    client,
-                    ..Event::new(Action::LoginFailed)
-                },
-            )
-            .await?;
+            let event = Event {
+                team_id: known.map(|k| k.0),
+                subject: known.map(|k| ("staff", k.1.to_string())),
+                client,
+                ..Event::new(Action::LoginFailed)
+            };
+            record_failure(&txn, &admitted, event, now).await?;
             Login::Failed
         }
     };
     txn.commit().await?;
+    drop(admitted);
     tracing::info!(ok = matches!(outcome, Login::Ok { .. }), "login attempt");
     Ok(outcome)
 }
 
 /// The second step of a two-factor login: `code` from the authenticator app, or a recovery code.
 /// On success the waiting session is replaced by a full one (a new id) and its token returned.
+///
+/// Two requests at once cannot both succeed with one code, or with one waiting session: the
+/// code's step is spent by a conditional update and the waiting session by a delete that must
+/// find it, in the same transaction as the new session.
 pub async fn second_factor(
     db: &impl Db,
-    keys: &Keys,
-    access: &AccessSettings,
+    checks: Checks<'_>,
     token: &Secret<String>,
     code: &str,
     client: Option<IpAddr>,
 ) -> Result<Login, AppError> {
     let now = Utc::now();
-    let found = sessions::find(db, token.expose(), access, now).await?;
+    let found = sessions::find(db, token.expose(), checks.access, now).await?;
     let Some(m) = found.filter(|f| f.second_factor_pending).map(|f| f.staff) else {
         return Err(AppError::Unauthorized);
     };
-    let scopes = throttle::scopes(&m.email, client);
-    if let Some(wait) = throttle::locked_for(db, &scopes, now).await? {
-        return Ok(Login::Locked(wait));
-    }
+    let scopes = throttle::scopes(checks.keys, &m.email, client);
+    let admitted = match admit(db, &checks, &scopes, now).await? {
+        Ok(a) => a,
+        Err(Refused::Busy) => return Ok(Login::Busy),
+        Err(Refused::Locked(wait)) => return Ok(Login::Locked(wait)),
+    };
     let txn = write_txn(db).await?;
     let step = m
         .totp_secret
         .as_ref()
-        .and_then(|sealed| two_factor::open_secret(keys, m.id, sealed))
+        .and_then(|sealed| two_factor::open_secret(checks.keys, m.id, sealed))
         .and_then(|secret| totp::verify(secret.expose(), code, now.timestamp(), m.totp_last_step));
     let how = match step {
-        Some(step) => {
-            staff::Entity::update(staff::ActiveModel {
-                id: Set(m.id),
-                totp_last_step: Set(Some(step)),
-                ..Default::default()
-            })
-            .exec(&txn)
-            .await?;
-            Some("two-factor code")
-        }
-        None => two_factor::use_recovery_code(&txn, keys, m.id, code, now)
+        Some(step) => two_factor::spend_step(&txn, m.id, step)
+            .await?
+            .then_some("two-factor code"),
+        None => two_factor::use_recovery_code(&txn, checks.keys, m.id, code, now)
             .await?
             .then_some("recovery code"),
     };
     let Some(how) = how else {
-        throttle::fail(&txn, &scopes, access, now).await?;
-        audit::record(
-            &txn,
-            Event {
-                team_id: Some(m.team_id),
-                actor: Some(m.id),
-                client,
-                detail: Some("two-factor code".into()),
-                ..Event::new(Action::LoginFailed)
-            },
-        )
-        .await?;
+        let event = Event {
+            team_id: Some(m.team_id),
+            actor: Some(m.id),
+            client,
+            detail: Some("two-factor code".into()),
+            ..Event::new(Action::LoginFailed)
+        };
+        record_failure(&txn, &admitted, event, now).await?;
         txn.commit().await?;
         return Ok(Login::Failed);
     };
-    let token = complete_login(&txn, &m, &scopes, Some(token), access, client, Some(how)).await?;
+    if !sessions::consume_pending(&txn, token.expose()).await? {
+        // Another request completed this waiting session first: undo the code's use too.
+        txn.rollback().await?;
+        return Err(AppError::Unauthorized);
+    }
+    let token = complete_login(&txn, &m, &scopes, checks.access, client, Some(how)).await?;
     txn.commit().await?;
+    drop(admitted);
     Ok(Login::Ok {
         token,
         must_change_password: m.must_change_password,
     })
 }
 
-/// The end of every successful login: the account's failures are forgotten, the browser's old
-/// session ends and a new one starts (a new id), and the login is audited. Returns the token.
+/// The end of every successful login: the pair's failures are forgotten, a new session starts
+/// (a new id), and the login is audited. Returns the token.
 async fn complete_login(
     txn: &DatabaseTransaction,
     m: &staff::Model,
-    scopes: &[(String, throttle::Limit)],
-    old_token: Option<&Secret<String>>,
+    scopes: &Scopes,
     access: &AccessSettings,
     client: Option<IpAddr>,
     how: Option<&str>,
 ) -> Result<Secret<String>, DbErr> {
-    throttle::succeed(txn, scopes).await?;
-    if let Some(old) = old_token {
-        sessions::end(txn, old.expose()).await?;
-    }
+    throttle::succeed(txn, scopes, access).await?;
     let token = sessions::start(txn, m.id, access, Utc::now(), false).await?;
     audit::record(
         txn,
@@ -219,41 +298,65 @@ pub async fn logout(
     Ok(())
 }
 
-/// Why a password change was refused.
+/// Why a change that needs the current password (and for two-factor off, a code) was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChangeRefused {
+    /// The current password (or the code) is wrong.
     WrongCurrent,
     SameAsBefore,
+    /// Too many checks of this account or from this client at once.
+    Busy,
+    /// Too many failures: locked for this long.
+    Locked(TimeDelta),
 }
 
-/// Replaces the caller's password. Every session of theirs ends and a new one starts: the token
-/// is returned for the cookie.
+impl From<Refused> for ChangeRefused {
+    fn from(r: Refused) -> Self {
+        match r {
+            Refused::Busy => ChangeRefused::Busy,
+            Refused::Locked(wait) => ChangeRefused::Locked(wait),
+        }
+    }
+}
+
+/// Replaces the caller's password. The current password is throttled like a login (the same
+/// keys: a stolen session cannot guess it faster than the login page could). Every other session
+/// of theirs ends and theirs goes on under a new id: the token is returned for the cookie.
 pub async fn change_password(
     db: &impl Db,
-    passwords: &Passwords,
-    access: &AccessSettings,
+    checks: Checks<'_>,
     who: &SignedIn,
     current: Secret<String>,
     new: Secret<String>,
 ) -> Result<Result<Secret<String>, ChangeRefused>, AppError> {
+    if current == new {
+        return Ok(Err(ChangeRefused::SameAsBefore));
+    }
     let member = staff::Entity::find_by_id(who.id())
         .one(db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if !passwords
-        .verify(
-            Some(member.password_hash.expose().to_string()),
-            current.clone(),
-        )
-        .await
-    {
+    let now = Utc::now();
+    let scopes = throttle::scopes(checks.keys, &member.email, who.client());
+    let admitted = match admit(db, &checks, &scopes, now).await? {
+        Ok(a) => a,
+        Err(r) => return Ok(Err(r.into())),
+    };
+    let right = checks
+        .passwords
+        .verify(Some(member.password_hash.expose().to_string()), current)
+        .await;
+    if !right {
+        let txn = write_txn(db).await?;
+        let event = Event {
+            subject: Some(("staff", who.id().to_string())),
+            ..who.event(Action::PasswordChangeFailed)
+        };
+        record_failure(&txn, &admitted, event, now).await?;
+        txn.commit().await?;
         return Ok(Err(ChangeRefused::WrongCurrent));
     }
-    if current == new {
-        return Ok(Err(ChangeRefused::SameAsBefore));
-    }
-    let hash = passwords.hash(new).await?;
-    let now = Utc::now();
+    let hash = checks.passwords.hash(new).await?;
     let txn = write_txn(db).await?;
     staff::Entity::update(staff::ActiveModel {
         id: Set(member.id),
@@ -264,8 +367,8 @@ pub async fn change_password(
     })
     .exec(&txn)
     .await?;
-    sessions::end_all(&txn, member.id).await?;
-    let token = sessions::start(&txn, member.id, access, now, false).await?;
+    throttle::succeed(&txn, &scopes, checks.access).await?;
+    let token = sessions::renew(&txn, member.id, checks.access, now).await?;
     audit::record(
         &txn,
         Event {
@@ -275,5 +378,6 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
+    drop(admitted);
     Ok(Ok(token))
 }

@@ -8,6 +8,7 @@ use crate::ssr::infra::random::{bytes_from, form_key_from, RandomUnavailable, So
 use crate::ssr::infra::secret::Secret;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -54,6 +55,8 @@ pub struct Passwords {
     /// long as a wrong password and timing does not tell which accounts exist.
     dummy: Arc<str>,
     source: Source,
+    /// Passwords checked so far (tests count how many attempts reached argon2).
+    verified: Arc<AtomicU64>,
 }
 
 impl Passwords {
@@ -71,6 +74,7 @@ impl Passwords {
             permits: Arc::new(Semaphore::new(cores.div_ceil(2))),
             dummy: dummy.into(),
             source,
+            verified: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -90,12 +94,20 @@ impl Passwords {
         let Ok(_permit) = self.permits.acquire().await else {
             return false;
         };
+        self.verified.fetch_add(1, Ordering::Relaxed);
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.to_string());
         let ok = tokio::task::spawn_blocking(move || verify_now(&hash, password.expose()))
             .await
             .unwrap_or(false);
         known && ok
+    }
+}
+
+impl Passwords {
+    /// How many passwords have been checked since start (every `verify`, known account or not).
+    pub fn verifications(&self) -> u64 {
+        self.verified.load(Ordering::Relaxed)
     }
 }
 

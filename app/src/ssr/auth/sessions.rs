@@ -26,12 +26,13 @@ pub fn cookie_name(access: &AccessSettings) -> &'static str {
 }
 
 /// `Set-Cookie` for a new session: HttpOnly (scripts cannot read it), SameSite=Lax, Secure over
-/// HTTPS, and gone when the browser closes or the session's absolute lifetime ends.
+/// HTTPS. A browser-session cookie (no `Max-Age` or `Expires`): closing the browser on a shared
+/// computer forgets it. The server ends the session itself after `session_idle` unused or
+/// `session_max` in all, whatever the browser keeps.
 pub fn set_cookie(access: &AccessSettings, token: &str) -> String {
     format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax{}",
         cookie_name(access),
-        access.session_max.num_seconds(),
         if access.https { "; Secure" } else { "" }
     )
 }
@@ -155,6 +156,29 @@ pub async fn end_all(conn: &impl ConnectionTrait, staff_id: StaffId) -> Result<(
     Ok(())
 }
 
+/// After a change of a factor (password, two-factor on or off) by the member: every other session
+/// of theirs ends (a thief's among them), and theirs goes on under a new id. Returns its token.
+pub async fn renew(
+    conn: &impl ConnectionTrait,
+    staff_id: StaffId,
+    access: &AccessSettings,
+    now: DateTime<Utc>,
+) -> Result<Secret<String>, DbErr> {
+    end_all(conn, staff_id).await?;
+    start(conn, staff_id, access, now, false).await
+}
+
+/// Ends the session behind `token` if it is still waiting for its second factor. `false` when it
+/// is not (any more): another request completed it first, so this one must not.
+pub async fn consume_pending(conn: &impl ConnectionTrait, token: &str) -> Result<bool, DbErr> {
+    let done = session::Entity::delete_many()
+        .filter(session::Column::IdHash.eq(sha256_hex(token.as_bytes())))
+        .filter(session::Column::SecondFactorPending.eq(true))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,9 +189,12 @@ mod tests {
         let c = set_cookie(&a, "ab");
         assert!(c.starts_with("halsolots_sid=ab; Path=/; HttpOnly; SameSite=Lax"));
         assert!(!c.contains("Secure"));
+        // Gone when the browser closes: no lifetime of its own.
+        assert!(!c.contains("Max-Age") && !c.contains("Expires"), "{c}");
         a.https = true;
         let c = set_cookie(&a, "ab");
         assert!(c.starts_with("__Host-halsolots_sid=ab;") && c.ends_with("; Secure"));
+        assert!(!c.contains("Max-Age") && !c.contains("Expires"), "{c}");
         assert!(clear_cookie(&a).contains("Max-Age=0"));
     }
 

@@ -5,20 +5,22 @@ use crate::models::audit::Action;
 use crate::models::form::FieldErrors;
 use crate::models::ids::StaffId;
 use crate::models::two_factor::{field, Enrolment, TwoFactorView};
+use crate::ssr::auth::login::{self, ChangeRefused, Checks};
 use crate::ssr::auth::proof::{SignedIn, Staff};
-use crate::ssr::auth::totp;
+use crate::ssr::auth::{sessions, throttle, totp};
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::digest::sha256_hex;
 use crate::ssr::infra::keys::{Keys, Purpose, SEALED_PREFIX};
 use crate::ssr::infra::random::RandomUnavailable;
-use crate::ssr::infra::secret::SecretText;
+use crate::ssr::infra::secret::{Secret, SecretText};
+use crate::ssr::infra::settings::AccessSettings;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::{recovery_code, staff, team};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 
 fn normalise(code: &str) -> String {
@@ -160,13 +162,15 @@ pub async fn status(
 }
 
 /// Confirms enrolment with the first code from the app. Returns new recovery codes, to be shown
-/// once (only their hashes are stored).
+/// once (only their hashes are stored), and the token of the caller's session under a new id:
+/// a new factor ends every other session.
 pub async fn confirm(
     db: &impl Db,
     keys: &Keys,
+    access: &AccessSettings,
     who: &SignedIn,
     code: &str,
-) -> Result<Vec<String>, AppError> {
+) -> Result<(Vec<String>, Secret<String>), AppError> {
     let txn = write_txn(db).await?;
     let m = member(&txn, who).await?;
     let pending = m.totp_pending_secret.ok_or_else(|| invalid(K::err_code))?;
@@ -195,20 +199,24 @@ pub async fn confirm(
     }))
     .exec_without_returning(&txn)
     .await?;
+    let token = sessions::renew(&txn, m.id, access, Utc::now()).await?;
     audit::record(&txn, event(who, Action::TwoFactorEnable)).await?;
     txn.commit().await?;
-    Ok(codes)
+    Ok((codes, token))
 }
 
-/// Turns two-factor login off (not allowed where the team requires it); needs a current code.
+/// Turns two-factor login off (not allowed where the team requires it). Needs the current
+/// password and a current code: a session left open is not enough to remove a factor. Both are
+/// throttled like a login (the same keys) and a failure is audited; one answer for either wrong.
+/// Every other session ends and the caller's goes on under a new id, whose token is returned.
 pub async fn disable(
     db: &impl Db,
-    keys: &Keys,
+    checks: Checks<'_>,
     who: &SignedIn,
+    password: Secret<String>,
     code: &str,
-) -> Result<(), AppError> {
-    let txn = write_txn(db).await?;
-    if required(&txn, who).await? {
+) -> Result<Result<Secret<String>, ChangeRefused>, AppError> {
+    if required(db, who).await? {
         let mut e = FieldErrors::default();
         e.add(
             crate::models::staff::field::FORM,
@@ -216,22 +224,64 @@ pub async fn disable(
         );
         return Err(AppError::Invalid(e));
     }
-    let m = member(&txn, who).await?;
+    let m = member(db, who).await?;
     let secret = m
         .totp_secret
-        .and_then(|s| open_secret(keys, m.id, &s))
+        .as_ref()
+        .and_then(|s| open_secret(checks.keys, m.id, s))
         .ok_or_else(|| invalid(K::err_code))?;
-    totp::verify(
-        secret.expose(),
-        code,
-        Utc::now().timestamp(),
-        m.totp_last_step,
-    )
-    .ok_or_else(|| invalid(K::err_code))?;
+    let now = Utc::now();
+    let scopes = throttle::scopes(checks.keys, &m.email, who.client());
+    let admitted = match login::admit(db, &checks, &scopes, now).await? {
+        Ok(a) => a,
+        Err(r) => return Ok(Err(r.into())),
+    };
+    let password_right = checks
+        .passwords
+        .verify(Some(m.password_hash.expose().to_string()), password)
+        .await;
+    let txn = write_txn(db).await?;
+    // The code is spent only with the right password (and only once, as at login).
+    let step = totp::verify(secret.expose(), code, now.timestamp(), m.totp_last_step);
+    let both_right = match step {
+        Some(step) if password_right => spend_step(&txn, m.id, step).await?,
+        _ => false,
+    };
+    if !both_right {
+        let failed = event(who, Action::TwoFactorDisableFailed);
+        login::record_failure(&txn, &admitted, failed, now).await?;
+        txn.commit().await?;
+        return Ok(Err(ChangeRefused::WrongCurrent));
+    }
+    throttle::succeed(&txn, &scopes, checks.access).await?;
     clear(&txn, m.id).await?;
+    let token = sessions::renew(&txn, m.id, checks.access, now).await?;
     audit::record(&txn, event(who, Action::TwoFactorDisable)).await?;
     txn.commit().await?;
-    Ok(())
+    drop(admitted);
+    Ok(Ok(token))
+}
+
+/// Spends TOTP step `step` of the member: stores it as the last one used, only if it is later
+/// than the one stored. Of two requests with one code at the same moment exactly one gets `true`
+/// (on PostgreSQL the second waits for the first's row lock, then finds the step taken; SQLite
+/// runs write transactions one at a time).
+pub async fn spend_step(
+    txn: &DatabaseTransaction,
+    staff_id: StaffId,
+    step: i64,
+) -> Result<bool, DbErr> {
+    let done = staff::Entity::update_many()
+        .col_expr(staff::Column::TotpLastStep, Expr::value(step))
+        .filter(staff::Column::Id.eq(staff_id))
+        .filter(
+            Condition::any()
+                .add(staff::Column::TotpLastStep.is_null())
+                .add(staff::Column::TotpLastStep.lt(step)),
+        )
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// Removes an account's second factor and recovery codes (turned off, or reset by an admin).

@@ -34,9 +34,14 @@ pub struct AccessSettings {
     pub session_idle: chrono::TimeDelta,
     /// A session ends this long after login, however active.
     pub session_max: chrono::TimeDelta,
-    /// Failed logins for one e-mail address before it is locked for a while.
+    /// Failed logins for one e-mail address from one client address before that pair is locked
+    /// for a while. Only the pair: an attacker's failures do not lock the owner out elsewhere.
     pub account_failures: u32,
-    /// Failed logins from one client address before it is locked for a while.
+    /// Failed logins for one e-mail address from all clients together before the account is
+    /// locked for everyone. Much higher than `account_failures`: it only stops guessing spread
+    /// over many addresses, and an admin can unlock the account (see the README).
+    pub account_wide_failures: u32,
+    /// Failed logins from one client address (any accounts) before it is locked for a while.
     pub client_failures: u32,
     /// The first lock; each further failure doubles it, up to `lock_max`.
     pub lock_base: chrono::TimeDelta,
@@ -44,14 +49,16 @@ pub struct AccessSettings {
 }
 
 impl Default for AccessSettings {
-    /// Idle 30 minutes and 10 hours at most (a working day), 5 tries per account and 30 per
-    /// client address (an office behind one address), locks from 1 minute up to 15.
+    /// Idle 30 minutes and 10 hours at most (a working day), 5 tries per account and client
+    /// address, 100 per account from anywhere, 30 per client address (an office behind one
+    /// address), locks from 1 minute up to 15.
     fn default() -> Self {
         AccessSettings {
             https: false,
             session_idle: chrono::TimeDelta::minutes(30),
             session_max: chrono::TimeDelta::hours(10),
             account_failures: 5,
+            account_wide_failures: 100,
             client_failures: 30,
             lock_base: chrono::TimeDelta::minutes(1),
             lock_max: chrono::TimeDelta::minutes(15),

@@ -9,8 +9,9 @@ use crate::models::ids::{StaffId, TeamId};
 use crate::models::staff::{field, NewStaff, Role, StaffRow};
 use crate::ssr::auth::password::{temporary_password, Passwords};
 use crate::ssr::auth::proof::{ManageStaff, Proof};
-use crate::ssr::auth::{sessions, two_factor};
+use crate::ssr::auth::{sessions, throttle, two_factor};
 use crate::ssr::infra::db::{write_txn, Db};
+use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::secret::Secret;
 use crate::ssr::infra::secret::SecretText;
 use crate::ssr::infra::time::iso_date;
@@ -231,6 +232,31 @@ pub async fn change(
     record(&txn, By::Admin(who), action, Some(id), detail).await?;
     txn.commit().await?;
     Ok(temporary)
+}
+
+/// An admin lifts every login lock of account `id` of their team (its own and every pair of it
+/// with a client address), so the person can try again at once. Audited, with how many keys were
+/// locked. Counts from client addresses (any accounts) stay: they are not this account's.
+pub async fn unlock_login(
+    db: &impl Db,
+    keys: &Keys,
+    who: &Proof<ManageStaff>,
+    id: StaffId,
+) -> Result<(), AppError> {
+    let txn = write_txn(db).await?;
+    let m = in_team(&txn, who, id).await?;
+    let locked = throttle::clear_account(&txn, keys, &m.email, Utc::now()).await?;
+    let detail = Some(format!("{locked} locked"));
+    record(
+        &txn,
+        By::Admin(who),
+        Action::StaffLoginUnlock,
+        Some(id),
+        detail,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Writes `change` to account `id`: the row, its second factor, its sessions. `password_hash` is

@@ -1,4 +1,5 @@
-//! Failed logins counted per account and per client (keys are hashes: no e-mail or address).
+//! Login attempts counted per (account, client) pair, per account and per client. Keys are keyed
+//! hashes (no e-mail or address); times are Unix milliseconds.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,9 +7,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub scope: String,
-    pub failures: i32,
-    pub last_failure_at: DateTimeUtc,
-    pub locked_until: Option<DateTimeUtc>,
+    /// The account's key on pair and account rows (an admin's unlock deletes by it).
+    pub account: Option<String>,
+    pub attempts: i32,
+    pub last_attempt: i64,
+    pub locked_until: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
