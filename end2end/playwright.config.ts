@@ -50,6 +50,8 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       DATABASE_URL: `sqlite://${dbFile}?mode=rwc`,
+      // Beside the database, so the `rm` above removes both.
+      HALSOLOTS_KEY_FILE: `${dbFile}.key`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.resolve(__dirname, '../target/site'),
       HALSOLOTS_FORM_RATE_LIMIT: '0',
