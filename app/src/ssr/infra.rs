@@ -3,6 +3,7 @@
 pub mod db;
 pub mod digest;
 pub mod keys;
+pub mod net;
 pub mod random;
 pub mod rate_limit;
 pub mod secret;
