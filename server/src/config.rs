@@ -4,6 +4,7 @@ use app::models::boot::{AccessibilityStatus, Compliance};
 use app::models::email::Email;
 use app::models::phone::Phone;
 use app::ssr::infra::keys::KeySource;
+use app::ssr::infra::net::TrustedProxies;
 use app::ssr::infra::settings::{AccessSettings, Settings, TeamSettings};
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
@@ -190,7 +191,19 @@ impl Config {
                 updated: parse_date(var, "HALSOLOTS_A11Y_UPDATED", demo.accessibility.updated)?,
             },
         };
-        let trust = get(var, "HALSOLOTS_TRUST_FORWARDED_FOR").unwrap_or_default();
+        // The old switch trusted the first `X-Forwarded-For` entry, which the client writes: a
+        // deployment still setting it must choose its proxies, not silently lose its setting.
+        if get(var, "HALSOLOTS_TRUST_FORWARDED_FOR").is_some() {
+            return Err(ConfigError(
+                "HALSOLOTS_TRUST_FORWARDED_FOR: no longer supported. List the addresses or \
+                 networks of your proxies in HALSOLOTS_TRUSTED_PROXIES instead, for example \
+                 HALSOLOTS_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8"
+                    .into(),
+            ));
+        }
+        let trusted_proxies =
+            TrustedProxies::parse(&get(var, "HALSOLOTS_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|e| ConfigError(format!("HALSOLOTS_TRUSTED_PROXIES: {e}")))?;
         let defaults = AccessSettings::default();
         let minutes =
             |name, default: chrono::TimeDelta| -> Result<chrono::TimeDelta, ConfigError> {
@@ -240,11 +253,13 @@ impl Config {
             database_url,
             team,
             form_rate_limit_per_hour: parse_num(var, "HALSOLOTS_FORM_RATE_LIMIT", 30)?,
-            trust_forwarded_for: matches!(trust.as_str(), "1" | "true" | "yes"),
+            trusted_proxies,
             access,
             request_timeout: seconds("HALSOLOTS_REQUEST_TIMEOUT_SECONDS", 30)?,
             // A little longer than one request may take, so a request that times out is answered.
             shutdown_grace: seconds("HALSOLOTS_SHUTDOWN_GRACE_SECONDS", 35)?,
+            body_timeout: seconds("HALSOLOTS_BODY_TIMEOUT_SECONDS", 10)?,
+            header_timeout: seconds("HALSOLOTS_HEADER_TIMEOUT_SECONDS", 10)?,
         };
 
         let env = match get(var, "LEPTOS_ENV").as_deref() {
@@ -342,6 +357,36 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_and_the_old_switch() {
+        let c = config(&[("DATABASE_URL", "sqlite::memory:")]).expect("valid");
+        assert!(
+            c.settings.trusted_proxies.is_empty(),
+            "no proxy unless listed"
+        );
+        assert_eq!(c.settings.body_timeout, Duration::from_secs(10));
+        assert_eq!(c.settings.header_timeout, Duration::from_secs(10));
+        let c = config(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            (
+                "HALSOLOTS_TRUSTED_PROXIES",
+                "127.0.0.1, 10.0.0.0/8, fd00::/8",
+            ),
+        ])
+        .expect("valid");
+        let p = &c.settings.trusted_proxies;
+        assert!(p.contains("10.1.2.3".parse().expect("ip")));
+        assert!(p.contains("fd12::1".parse().expect("ip")));
+        assert!(!p.contains("192.0.2.1".parse().expect("ip")));
+        // Even "off": the variable must go, so nobody believes it still does something.
+        let err = config(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("HALSOLOTS_TRUST_FORWARDED_FOR", "0"),
+        ])
+        .expect_err("old variable");
+        assert!(err.0.contains("HALSOLOTS_TRUSTED_PROXIES"), "{}", err.0);
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         for (k, v) in [
             ("HALSOLOTS_TEAM_PHONE", "abc"),
@@ -355,6 +400,11 @@ mod tests {
             ("HALSOLOTS_REQUEST_TIMEOUT_SECONDS", "0"),
             ("HALSOLOTS_SHUTDOWN_GRACE_SECONDS", "soon"),
             ("HALSOLOTS_HTTPS", "maybe"),
+            ("HALSOLOTS_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
+            ("HALSOLOTS_TRUSTED_PROXIES", "10.0.0.0/40"),
+            ("HALSOLOTS_BODY_TIMEOUT_SECONDS", "0"),
+            ("HALSOLOTS_HEADER_TIMEOUT_SECONDS", "x"),
+            ("HALSOLOTS_TRUST_FORWARDED_FOR", "1"),
         ] {
             let mut pairs = vec![("DATABASE_URL", "sqlite::memory:")];
             pairs.push((k, v));

@@ -2,6 +2,7 @@
 use app::error::AppError;
 use app::i18n::Lang;
 use app::ssr::client::ClientIp;
+use app::ssr::infra::net::canonical;
 use app::ssr::lang::{resolve, COOKIE};
 use app::ssr::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -11,22 +12,27 @@ use http::header::{ACCEPT_LANGUAGE, COOKIE as COOKIE_HEADER, SET_COOKIE, VARY};
 use http::HeaderValue;
 use std::net::SocketAddr;
 
-/// Puts `ClientIp` into the request: the peer address, or with `trust_forwarded_for` the first
-/// address in `X-Forwarded-For` (set by the proxy in front of us).
+/// Puts `ClientIp` into the request: the peer address, or behind one of our trusted proxies the
+/// address it forwarded (read from the right of `X-Forwarded-For`, see `TrustedProxies::client`).
+/// IPv4 clients of a dual-stack listener (`::ffff:a.b.c.d`) are their IPv4 address.
 pub async fn client_ip(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    let forwarded = state
-        .settings
-        .trust_forwarded_for
-        .then(|| req.headers().get("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|ip| ip.trim().parse().ok());
-    if let Some(ip) = forwarded.or(peer) {
+    if let Some(peer) = peer {
+        let proxies = &state.settings.trusted_proxies;
+        // A header that is not text is no list of addresses: the peer.
+        let forwarded: Option<Vec<&str>> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .map(|v| v.to_str().ok())
+            .collect();
+        let ip = match forwarded {
+            Some(list) => proxies.client(peer, &list),
+            None => canonical(peer),
+        };
         req.extensions_mut().insert(ClientIp(ip));
     }
     next.run(req).await

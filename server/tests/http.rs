@@ -9,6 +9,8 @@ mod support;
 mod abuse;
 #[path = "http/access.rs"]
 mod access;
+#[path = "http/attack.rs"]
+mod attack;
 #[path = "http/audit.rs"]
 mod audit;
 #[path = "http/authz_matrix.rs"]

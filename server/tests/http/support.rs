@@ -134,7 +134,8 @@ impl TestApp {
     }
 
     pub async fn call(&self, mut req: Request<Body>, ip: &str) -> TestResponse {
-        let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
+        // IPv6 too: `::ffff:192.0.2.1` is how a dual-stack listener reports an IPv4 client.
+        let addr = SocketAddr::new(ip.parse().unwrap(), 40000);
         req.extensions_mut().insert(ConnectInfo(addr));
         let what = format!("{} {}", req.method(), req.uri());
         // A request that never finishes is a bug: name it instead of hanging the run.

@@ -3,6 +3,7 @@
 use crate::models::boot::{AccessibilityStatus, Compliance, PublicTeam};
 use crate::models::email::Email;
 use crate::models::phone::Phone;
+use crate::ssr::infra::net::TrustedProxies;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -11,8 +12,8 @@ pub struct Settings {
     pub team: TeamSettings,
     /// Form submissions allowed per client per hour (0 = no limit).
     pub form_rate_limit_per_hour: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy you control).
-    pub trust_forwarded_for: bool,
+    /// The proxies in front of us: only their `X-Forwarded-For` is read (see `TrustedProxies`).
+    pub trusted_proxies: TrustedProxies,
     pub access: AccessSettings,
     /// Where the installation key comes from (`keys.rs`): it protects secrets at rest and the
     /// audit chain, and is kept apart from the database.
@@ -22,6 +23,12 @@ pub struct Settings {
     pub request_timeout: std::time::Duration,
     /// After SIGTERM, requests in flight get this long to finish; then the server stops anyway.
     pub shutdown_grace: std::time::Duration,
+    /// A public form's body must have arrived this long after the request began to be read, so
+    /// a client that sends it a byte at a time cannot hold a connection and a task for the whole
+    /// request timeout.
+    pub body_timeout: std::time::Duration,
+    /// A connection must have sent a request's headers within this long, or it is closed.
+    pub header_timeout: std::time::Duration,
 }
 
 /// Staff sign-in: cookies, session lifetimes and login throttling.
@@ -118,7 +125,7 @@ impl Settings {
             database_url: url.clone(),
             team: TeamSettings::demo(),
             form_rate_limit_per_hour: 1000,
-            trust_forwarded_for: false,
+            trusted_proxies: TrustedProxies::default(),
             access: AccessSettings::default(),
             // Tests and tools: a key derived from the database's address, so every app instance
             // on one test database shares it. Servers read theirs from the environment.
@@ -127,6 +134,8 @@ impl Settings {
             )),
             request_timeout: std::time::Duration::from_secs(30),
             shutdown_grace: std::time::Duration::from_secs(35),
+            body_timeout: std::time::Duration::from_secs(10),
+            header_timeout: std::time::Duration::from_secs(10),
         }
     }
 }

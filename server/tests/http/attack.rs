@@ -1,0 +1,181 @@
+//! The public forms and staff sign-in under attack: who the client is behind a proxy, what a
+//! refused post costs, slow clients, duplicates across clients, invisible characters.
+use crate::support::*;
+use app::ssr::infra::net::TrustedProxies;
+use app::ssr::repo::entities::audit_log;
+use axum::body::Body;
+use http::{Request, StatusCode};
+use sea_orm::{EntityTrait, QueryOrder};
+
+/// A plain form post from TCP peer `peer`, with `X-Forwarded-For: xff` when given.
+async fn post_via(
+    app: &TestApp,
+    path: &str,
+    body: impl Into<Body>,
+    peer: &str,
+    xff: Option<&str>,
+) -> TestResponse {
+    let mut req = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html");
+    if let Some(xff) = xff {
+        req = req.header("x-forwarded-for", xff);
+    }
+    app.call(req.body(body.into()).unwrap(), peer).await
+}
+
+/// A valid self-referral whose name differs for each `n`, so no two are one request.
+fn self_referral(n: usize) -> String {
+    let name = letters_name(n);
+    let mut p: Vec<(&str, &str)> = valid_self()
+        .into_iter()
+        .filter(|(k, _)| *k != "name")
+        .collect();
+    p.push(("name", &name));
+    encode(&p)
+}
+
+fn behind_proxy(s: &mut app::ssr::infra::settings::Settings) {
+    s.trusted_proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+}
+
+/// The client forges the first `X-Forwarded-For` entry; our proxy appends the real one. The
+/// bucket is the real client's; a peer that is not our proxy has its header ignored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_rate_limit_counts_the_real_client() {
+    on_each_db(
+        |s| {
+            behind_proxy(s);
+            s.form_rate_limit_per_hour = 1;
+        },
+        |app| async move {
+            let post = |n, peer, xff| {
+                let app = &app;
+                async move {
+                    post_via(app, "/kontakt", self_referral(n), peer, Some(xff))
+                        .await
+                        .status
+                }
+            };
+            assert_eq!(post(0, "10.0.0.1", "198.51.100.1, 203.0.113.9").await, 303);
+            // Another forged entry, the same real client: its one submission is used.
+            assert_eq!(post(1, "10.0.0.1", "198.51.100.2, 203.0.113.9").await, 429);
+            // Through two of our proxies: still the same client.
+            assert_eq!(
+                post(2, "10.0.0.2", "198.51.100.3, 203.0.113.9, 10.0.0.1").await,
+                429
+            );
+            // Forging the used client's address does not spend its allowance.
+            assert_eq!(post(3, "10.0.0.1", "203.0.113.9, 203.0.113.10").await, 303);
+            // Not our proxy: the header is ignored, the peer is the client.
+            assert_eq!(post(4, "192.0.2.50", "203.0.113.11").await, 303);
+            assert_eq!(post(5, "192.0.2.50", "203.0.113.12").await, 429);
+            // A malformed header from our proxy: the proxy's own address, not a guess.
+            assert_eq!(post(6, "10.0.0.3", "203.0.113.13, nonsense").await, 303);
+            assert_eq!(post(7, "10.0.0.3", "203.0.113.14, nonsense").await, 429);
+        },
+    )
+    .await;
+}
+
+/// A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`: each is its own client (not
+/// one shared IPv6 /64), and the same as its plain IPv4 address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv4_mapped_clients_get_buckets_of_their_own() {
+    on_each_db(
+        |s| s.form_rate_limit_per_hour = 1,
+        |app| async move {
+            let post = |n, peer| post_via(&app, "/kontakt", self_referral(n), peer, None);
+            assert_eq!(post(0, "::ffff:192.0.2.1").await.status, 303);
+            assert_eq!(post(1, "::ffff:192.0.2.2").await.status, 303);
+            assert_eq!(post(2, "192.0.2.1").await.status, 429);
+            assert_eq!(post(3, "::ffff:192.0.2.2").await.status, 429);
+        },
+    )
+    .await;
+}
+
+async fn last_audit(app: &TestApp) -> audit_log::Model {
+    audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Seq)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("an audit entry")
+}
+
+async fn login_via(app: &TestApp, email: &str, peer: &str, xff: Option<&str>) -> TestResponse {
+    let body = encode(&[
+        ("email", email),
+        ("password", "fel lösenord"),
+        ("next", "/lots"),
+    ]);
+    post_via(app, "/lots/logga-in", body, peer, xff).await
+}
+
+/// Failed logins through our proxy are counted against, and recorded for, the real client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_login_throttle_and_audit_see_the_real_client() {
+    on_each_db(
+        |s| {
+            behind_proxy(s);
+            s.access.client_failures = 2;
+            s.access.account_failures = 100;
+        },
+        |app| async move {
+            let res = login_via(
+                &app,
+                "x1@a.se",
+                "10.0.0.1",
+                Some("198.51.100.1, 203.0.113.9"),
+            )
+            .await;
+            assert_ne!(res.status, StatusCode::TOO_MANY_REQUESTS);
+            let e = last_audit(&app).await;
+            assert_eq!(e.action.as_str(), "login.failed");
+            assert_eq!(e.client.as_deref(), Some("203.0.113.9"));
+            // A second failure from the real client, under another forged address, locks it.
+            let res = login_via(
+                &app,
+                "x2@a.se",
+                "10.0.0.1",
+                Some("198.51.100.2, 203.0.113.9"),
+            )
+            .await;
+            assert_ne!(res.status, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(
+                last_audit(&app).await.client.as_deref(),
+                Some("203.0.113.9")
+            );
+            let res = login_via(
+                &app,
+                "x3@a.se",
+                "10.0.0.2",
+                Some("198.51.100.3, 203.0.113.9"),
+            )
+            .await;
+            assert_eq!(
+                res.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "the real client is locked"
+            );
+            // Someone else, who forges the locked client's address, is not locked.
+            let res = login_via(
+                &app,
+                "x4@a.se",
+                "10.0.0.1",
+                Some("203.0.113.9, 203.0.113.10"),
+            )
+            .await;
+            assert_ne!(res.status, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(
+                last_audit(&app).await.client.as_deref(),
+                Some("203.0.113.10")
+            );
+            // An IPv4 client of a dual-stack listener is recorded as its IPv4 address.
+            login_via(&app, "x5@a.se", "::ffff:192.0.2.3", None).await;
+            assert_eq!(last_audit(&app).await.client.as_deref(), Some("192.0.2.3"));
+        },
+    )
+    .await;
+}
