@@ -19,11 +19,9 @@ use http::{HeaderValue, StatusCode};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
-use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -161,40 +159,117 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    let grace = state.settings.shutdown_grace;
-    serve_until(listener, router(state), shutdown_signal(), grace).await?;
+    let (grace, header_timeout) = (state.settings.shutdown_grace, state.settings.header_timeout);
+    serve_until_with(
+        listener,
+        router(state),
+        shutdown_signal(),
+        grace,
+        header_timeout,
+    )
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
 
+/// How long a connection may take to send a request's headers when `serve_until` is not told.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Serves `app` until `stop` completes, then lets requests in flight finish for at most `grace`:
-/// a request that hangs cannot keep the process from stopping.
+/// a request that hangs cannot keep the process from stopping. Headers must arrive within
+/// `HEADER_TIMEOUT` (see `serve_until_with`).
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     app: Router,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {
-    let stopping = Arc::new(Notify::new());
-    let notify = stopping.clone();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        stop.await;
-        notify.notify_one();
-    });
-    tokio::select! {
-        result = async move { server.await } => result,
-        () = async move {
-            stopping.notified().await;
-            tokio::time::sleep(grace).await;
-        } => {
-            tracing::warn!(?grace, "requests still running after the grace period; stopping anyway");
-            Ok(())
-        }
+    serve_until_with(listener, app, stop, grace, HEADER_TIMEOUT).await
+}
+
+/// `serve_until`, closing any connection that has not sent a request's headers within
+/// `header_timeout` (hyper's header read timeout). `axum::serve` gives no way to set it and runs
+/// hyper without a timer, so a client sending its headers a byte at a time held a connection and
+/// a task forever; hence this small accept loop of our own, which otherwise does what
+/// `axum::serve` does (HTTP/1, the peer address as `ConnectInfo`, graceful shutdown). Bodies have
+/// their own deadline where they are read (`Settings::body_timeout`), and every request the
+/// whole-request timeout (`Settings::request_timeout`). A connection that sends nothing at all
+/// between requests is not cut off by hyper; a reverse proxy in front is the place for limits
+/// on idle connections.
+pub async fn serve_until_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+    header_timeout: Duration,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let (closing, closing_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut stop => break,
+        };
+        // Finished connections leave the set, so it holds only live ones.
+        while connections.try_join_next().is_some() {}
+        let (stream, peer) = match accepted {
+            Ok(conn) => conn,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                tracing::warn!(error = %e, "accepting a connection failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service =
+            app.clone()
+                .map_request(move |mut req: http::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    req
+                });
+        let mut closing = closing_rx.clone();
+        connections.spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let conn =
+                builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                result = conn.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                }
+                _ = closing.changed() => {
+                    // Finish the request in flight, then close (an idle connection closes now).
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
     }
+    drop(listener);
+    let _ = closing.send(true);
+    let drained = tokio::time::timeout(grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            ?grace,
+            "requests still running after the grace period; stopping anyway"
+        );
+        connections.abort_all();
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

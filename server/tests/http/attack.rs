@@ -6,6 +6,7 @@ use app::ssr::repo::entities::audit_log;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use sea_orm::{EntityTrait, QueryOrder};
+use std::time::{Duration, Instant};
 
 /// A plain form post from TCP peer `peer`, with `X-Forwarded-For: xff` when given.
 async fn post_via(
@@ -178,4 +179,54 @@ async fn behind_a_trusted_proxy_login_throttle_and_audit_see_the_real_client() {
         },
     )
     .await;
+}
+
+/// A connection that never finishes its headers is closed by the server (hyper's header read
+/// timeout, which `axum::serve` left unset), while ordinary requests are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_sent_too_slowly_close_the_connection() {
+    let Some(app) = TestApp::spawn(Db::Sqlite, &|_| {}).await else {
+        return;
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::startup::serve_until_with(
+        listener,
+        app.router.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+        Duration::from_secs(1),
+        Duration::from_millis(500),
+    ));
+    let answer = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let ok = {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut buf = String::new();
+            let _ = s.read_to_string(&mut buf);
+            buf
+        };
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+        let started = Instant::now();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: loc").unwrap();
+        let mut buf = Vec::new();
+        let read = s.read_to_end(&mut buf);
+        (ok, read.is_ok(), started.elapsed())
+    })
+    .await
+    .unwrap();
+    let (ok, closed, after) = answer;
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(closed, "the slow connection was not closed by the server");
+    assert!(after < Duration::from_secs(4), "closed after {after:?}");
+    stop.send(()).unwrap();
+    assert!(tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .is_ok());
 }
