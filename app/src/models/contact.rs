@@ -2,10 +2,10 @@
 //!
 //! The browser runs these functions as the person types; the server runs the same functions on
 //! every submission, with or without JavaScript.
-use super::email::Email;
+use super::email::{Email, EmailProblem};
 use super::form::{FieldErrors, RawForm};
 use super::phone::Phone;
-use super::text::{check_name, check_text, ORG_MAX, TEXT_MAX};
+use super::text::{check_name, check_text, has_format_chars, NAME_MAX, ORG_MAX, TEXT_MAX};
 use crate::i18n::K;
 use serde::{Deserialize, Serialize};
 
@@ -146,6 +146,78 @@ pub struct NewContactRequest {
     pub person_informed: bool,
     /// The person agreed that the referrer may hear that contact was made (referral form).
     pub feedback_to_referrer: bool,
+}
+
+/// Most characters of a phone number or e-mail address shown again (`Phone::parse` and
+/// `Email::parse` refuse longer ones).
+const PHONE_ECHO_MAX: usize = 40;
+const EMAIL_ECHO_MAX: usize = 254;
+/// A choice's stored value, or a form key, is short.
+const CHOICE_ECHO_MAX: usize = 32;
+const KEY_ECHO_MAX: usize = 64;
+
+/// The fields of `channel`'s form as a refused post shows them again: (name, most characters,
+/// most values). The honeypot is not among them.
+fn echo_fields(channel: Channel) -> Vec<(&'static str, usize, usize)> {
+    let one = |name, max| (name, max, 1);
+    let mut fields = vec![
+        one(field::NAME, NAME_MAX),
+        one(field::PHONE, PHONE_ECHO_MAX),
+        one(field::EMAIL, EMAIL_ECHO_MAX),
+        one(field::KEY, KEY_ECHO_MAX),
+    ];
+    let person = [
+        one(field::PERSON_NAME, NAME_MAX),
+        one(field::PERSON_PHONE, PHONE_ECHO_MAX),
+        one(field::PERSON_EMAIL, EMAIL_ECHO_MAX),
+        one(field::MESSAGE, TEXT_MAX),
+    ];
+    match channel {
+        Channel::SelfReferral => fields.extend([
+            (field::CALL_TIME, CHOICE_ECHO_MAX, CALL_TIMES.len()),
+            (field::INTERESTS, CHOICE_ECHO_MAX, INTERESTS.len()),
+            one(field::HELP, TEXT_MAX),
+            one(field::CONSENT, CHOICE_ECHO_MAX),
+        ]),
+        Channel::Friend => {
+            fields.extend(person);
+            fields.extend([
+                one(field::RELATION, CHOICE_ECHO_MAX),
+                one(field::PERSON_AGREES, CHOICE_ECHO_MAX),
+                one(field::CONSENT, CHOICE_ECHO_MAX),
+            ]);
+        }
+        Channel::Professional => {
+            fields.extend(person);
+            fields.extend([
+                one(field::ORG, ORG_MAX),
+                (field::REASONS, CHOICE_ECHO_MAX, REASONS.len()),
+                one(field::PERSON_CONSENTED, CHOICE_ECHO_MAX),
+                one(field::FEEDBACK, CHOICE_ECHO_MAX),
+            ]);
+        }
+    }
+    fields
+}
+
+/// What a refused post of `channel`'s form shows again: only that form's fields, each cut to the
+/// longest value the field allows, a checkbox group at most once per option. Whatever else was
+/// posted (thousands of pairs, megabytes of text) is not sent back, so a refusal stays small.
+pub fn echo_values(channel: Channel, form: &RawForm) -> RawForm {
+    let fields = echo_fields(channel);
+    let mut seen = vec![0usize; fields.len()];
+    let mut out = Vec::new();
+    for (name, value) in &form.0 {
+        let Some(i) = fields.iter().position(|(f, _, _)| f == name) else {
+            continue;
+        };
+        let (_, max_chars, max_values) = fields[i];
+        if seen[i] < max_values {
+            seen[i] += 1;
+            out.push((name.clone(), value.chars().take(max_chars).collect()));
+        }
+    }
+    RawForm(out)
 }
 
 /// Checks a submission of `channel`'s form.
@@ -302,6 +374,9 @@ impl Checker<'_> {
         let email_raw = self.form.get(email_field).trim();
         let phone = if phone_raw.is_empty() {
             None
+        } else if has_format_chars(phone_raw) {
+            self.errors.add(phone_field, K::err_invisible);
+            None
         } else {
             let p = Phone::parse(phone_raw);
             if p.is_none() {
@@ -312,11 +387,17 @@ impl Checker<'_> {
         let email = if email_raw.is_empty() {
             None
         } else {
-            let e = Email::parse(email_raw);
-            if e.is_none() {
-                self.errors.add(email_field, K::err_email_invalid);
+            match Email::check(email_raw) {
+                Ok(e) => Some(e),
+                Err(EmailProblem::Invisible) => {
+                    self.errors.add(email_field, K::err_invisible);
+                    None
+                }
+                Err(EmailProblem::Invalid) => {
+                    self.errors.add(email_field, K::err_email_invalid);
+                    None
+                }
             }
-            e
         };
         if phone_raw.is_empty() && email_raw.is_empty() {
             self.errors.add(phone_field, missing);
@@ -517,6 +598,54 @@ mod tests {
         assert_eq!(r.reasons, vec!["loneliness"]);
         assert!(r.feedback_to_referrer);
         assert_eq!(r.organisation.as_deref(), Some("Högsby vårdcentral"));
+    }
+
+    #[test]
+    fn the_echo_keeps_only_known_fields_cut_to_size() {
+        let long_name = "a".repeat(5000);
+        let mut pairs = vec![
+            ("name", long_name.as_str()),
+            ("phone", "070-123 45 67"),
+            ("website", "http://spam.example"),
+            ("person_name", "Karl"),
+            ("key", "0123456789abcdef0123"),
+        ];
+        pairs.extend(std::iter::repeat_n(("interests", "culture"), 50));
+        pairs.extend(std::iter::repeat_n(("junk", "x"), 50));
+        let echo = echo_values(Channel::SelfReferral, &form(&pairs));
+        assert_eq!(echo.get("name").chars().count(), NAME_MAX);
+        assert_eq!(echo.get("phone"), "070-123 45 67");
+        assert_eq!(echo.get("key"), "0123456789abcdef0123");
+        assert_eq!(echo.get("website"), "", "the honeypot is not sent back");
+        assert_eq!(echo.get("person_name"), "", "not a field of this form");
+        assert_eq!(echo.all("interests").len(), INTERESTS.len());
+        assert!(echo.all("junk").is_empty());
+        let echo = echo_values(Channel::Friend, &form(&pairs));
+        assert_eq!(echo.get("person_name"), "Karl");
+    }
+
+    #[test]
+    fn invisible_characters_are_named_at_the_field() {
+        let e = parse(
+            Channel::SelfReferral,
+            &form(&[
+                ("name", "An\u{202E}na"),
+                ("phone", "070\u{200B}1234567"),
+                ("email", "anna\u{2066}@exempel.se"),
+                ("help", "Hej\u{FEFF}"),
+                ("consent", "yes"),
+            ]),
+        )
+        .expect_err("invisible");
+        assert_eq!(
+            keys(&e),
+            vec![
+                ("name", K::err_invisible),
+                ("phone", K::err_invisible),
+                ("email", K::err_invisible),
+                ("help", K::err_invisible),
+            ]
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! E-mail addresses.
+use super::text::{has_format_chars, nfc};
 use serde::{Deserialize, Serialize};
 
 /// An e-mail address that looks deliverable: one `@`, a local part, a domain with a dot, no spaces
@@ -6,9 +7,33 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
 
+/// Why an address was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailProblem {
+    /// Not an address.
+    Invalid,
+    /// It holds invisible format characters (see `text::is_format_char`), which could make two
+    /// addresses look the same.
+    Invisible,
+}
+
 impl Email {
     pub fn parse(input: &str) -> Option<Email> {
-        let s = input.trim();
+        Email::check(input).ok()
+    }
+
+    /// Like `parse`, but says why an address was refused. The server checks it in NFC.
+    pub fn check(input: &str) -> Result<Email, EmailProblem> {
+        if input.len() > 1024 {
+            return Err(EmailProblem::Invalid);
+        }
+        if has_format_chars(input) {
+            return Err(EmailProblem::Invisible);
+        }
+        Email::parse_nfc(&nfc(input.trim())).ok_or(EmailProblem::Invalid)
+    }
+
+    fn parse_nfc(s: &str) -> Option<Email> {
         if s.is_empty() || s.len() > 254 {
             return None;
         }
@@ -81,5 +106,21 @@ mod tests {
             assert!(Email::parse(bad).is_none(), "{bad:?} should be refused");
         }
         assert!(Email::parse(&format!("{}@exempel.se", "a".repeat(300))).is_none());
+    }
+
+    #[test]
+    fn invisible_characters_are_named() {
+        for c in [
+            '\u{200B}', '\u{200D}', '\u{202E}', '\u{2066}', '\u{FEFF}', '\u{061C}',
+        ] {
+            assert_eq!(
+                Email::check(&format!("an{c}na@exempel.se")),
+                Err(EmailProblem::Invisible),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert_eq!(Email::check("anna@"), Err(EmailProblem::Invalid));
+        assert!(Email::check("anna@exempel.se").is_ok());
     }
 }

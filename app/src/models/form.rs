@@ -6,7 +6,31 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RawForm(pub Vec<(String, String)>);
 
+/// The most name/value pairs read from a submitted form. The longest form has about twenty
+/// (checkbox groups included); a body with more is refused before more are even decoded.
+pub const MAX_PAIRS: usize = 64;
+
 impl RawForm {
+    /// Like `from_urlencoded`, but decodes at most `MAX_PAIRS` pairs: `Err` holds those first
+    /// pairs when the body has more.
+    pub fn from_urlencoded_capped(body: &[u8]) -> Result<Self, Self> {
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body)
+            .take(MAX_PAIRS + 1)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if pairs.len() > MAX_PAIRS {
+            pairs.truncate(MAX_PAIRS);
+            Err(RawForm(pairs))
+        } else {
+            Ok(RawForm(pairs))
+        }
+    }
+
+    /// True when the form has more pairs than a real form sends (`MAX_PAIRS`).
+    pub fn has_too_many_pairs(&self) -> bool {
+        self.0.len() > MAX_PAIRS
+    }
+
     /// Parses an `application/x-www-form-urlencoded` body (the WHATWG algorithm, by the
     /// `form_urlencoded` crate, which the router already brings into the wasm bundle). Invalid UTF-8
     /// becomes U+FFFD, which the field checks then reject with a clear message.
@@ -100,6 +124,20 @@ mod tests {
         assert_eq!(f.get("z"), "a%2");
         assert_eq!(f.get("missing"), "");
         assert!(f.has("ct", "afternoon"));
+    }
+
+    #[test]
+    fn parsing_stops_at_the_pair_cap() {
+        let ok = "a=1&".repeat(MAX_PAIRS);
+        assert_eq!(
+            RawForm::from_urlencoded_capped(ok.as_bytes()).map(|f| f.0.len()),
+            Ok(MAX_PAIRS)
+        );
+        let many = "a=1&".repeat(300_000);
+        let err = RawForm::from_urlencoded_capped(many.as_bytes()).expect_err("too many");
+        assert_eq!(err.0.len(), MAX_PAIRS);
+        assert!(RawForm(vec![Default::default(); MAX_PAIRS + 1]).has_too_many_pairs());
+        assert!(!RawForm(vec![Default::default(); MAX_PAIRS]).has_too_many_pairs());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Staff: roles and what each may do, the wire types of the workspace, and the rules for the
 //! staff forms (shared, so the browser and the server check the same way).
-use super::email::Email;
+use super::email::{Email, EmailProblem};
 use super::form::{FieldErrors, RawForm};
 use super::ids::StaffId;
 use super::text::{check_name, NameProblem};
@@ -189,10 +189,17 @@ pub fn parse_new_staff(form: &RawForm) -> Result<NewStaff, FieldErrors> {
         })
         .map_err(|k| errors.add(field::NAME, k))
         .ok();
-    let email = login_email(form.get(field::EMAIL));
-    if email.is_none() {
-        errors.add(field::EMAIL, K::err_staff_email);
-    }
+    let email = match Email::check(form.get(field::EMAIL)) {
+        Ok(e) => Some(e.as_str().to_lowercase()),
+        Err(EmailProblem::Invisible) => {
+            errors.add(field::EMAIL, K::err_invisible);
+            None
+        }
+        Err(EmailProblem::Invalid) => {
+            errors.add(field::EMAIL, K::err_staff_email);
+            None
+        }
+    };
     let role = Role::parse(form.get(field::ROLE));
     if role.is_none() {
         errors.add(field::ROLE, K::err_role);
@@ -292,6 +299,14 @@ mod tests {
         assert_eq!(bad.get(field::NAME), Some(K::err_name_required));
         assert_eq!(bad.get(field::EMAIL), Some(K::err_staff_email));
         assert_eq!(bad.get(field::ROLE), Some(K::err_role));
+        let hidden = parse_new_staff(&form(&[
+            ("name", "Sara\u{200D}Lind"),
+            ("email", "sara\u{202E}@exempel.se"),
+            ("role", "navigator"),
+        ]))
+        .unwrap_err();
+        assert_eq!(hidden.get(field::NAME), Some(K::err_invisible));
+        assert_eq!(hidden.get(field::EMAIL), Some(K::err_invisible));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The team settings an admin edits: the public contact details and the first-contact promise.
-use super::email::Email;
+use super::email::{Email, EmailProblem};
 use super::form::{FieldErrors, RawForm};
 use super::phone::Phone;
 use super::staff::field;
-use super::text::clean;
+use super::text::{clean, has_format_chars, nfc};
 use crate::i18n::K;
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +36,12 @@ pub const DAYS_MAX: u8 = 30;
 pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
     let mut errors = FieldErrors::default();
     let mut text = |name: &str, missing: K| {
-        let v = clean(form.get(name), false);
+        let raw = form.get(name);
+        if has_format_chars(raw) {
+            errors.add(name, K::err_invisible);
+            return String::new();
+        }
+        let v = clean(&nfc(raw), false);
         if v.is_empty() || v.chars().count() > 200 {
             errors.add(name, missing);
         }
@@ -45,13 +50,18 @@ pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
     let name = text(field::TEAM_NAME, K::err_team_name);
     let municipality = text(field::MUNICIPALITY, K::err_municipality);
     let phone = Phone::parse(form.get(field::PHONE));
-    if phone.is_none() {
+    if has_format_chars(form.get(field::PHONE)) {
+        errors.add(field::PHONE, K::err_invisible);
+    } else if phone.is_none() {
         errors.add(field::PHONE, K::err_phone_invalid);
     }
-    let email = Email::parse(form.get(field::EMAIL));
-    if email.is_none() {
-        errors.add(field::EMAIL, K::err_email_invalid);
+    let email = Email::check(form.get(field::EMAIL));
+    match email {
+        Err(EmailProblem::Invisible) => errors.add(field::EMAIL, K::err_invisible),
+        Err(EmailProblem::Invalid) => errors.add(field::EMAIL, K::err_email_invalid),
+        Ok(_) => {}
     }
+    let email = email.ok();
     let days = form
         .get(field::DAYS)
         .trim()

@@ -8,19 +8,66 @@ pub const ORG_MAX: usize = 150;
 /// Longest free text, in characters.
 pub const TEXT_MAX: usize = 1000;
 
-/// Removes control characters and invisible direction overrides (which can disguise text), turns
-/// line breaks into `\n` (kept only when `multiline`), and trims. Tabs become spaces.
+/// True for a Unicode format character (general category Cf, Unicode 15.1): zero-width spaces
+/// and joiners, direction marks, embeddings, overrides and isolates, the byte-order mark, soft
+/// hyphen, tag characters. They are invisible, and some reorder what is shown (U+202E makes
+/// "fdp.exe" read "exe.pdf"), so typed text that holds one is refused rather than stored.
+pub fn is_format_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// True when the text holds a format character (`is_format_char`).
+pub fn has_format_chars(s: &str) -> bool {
+    s.chars().any(is_format_char)
+}
+
+/// The text in Unicode NFC, so "ä" typed as "a" + U+0308 is checked and stored as the one
+/// character "ä". Only on the server: the browser checks what is typed as it is, and the
+/// normalisation tables stay out of the wasm; the server checks again after normalising.
+#[cfg(feature = "ssr")]
+pub fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
+}
+
+/// In the browser, text is checked as typed (see the server's `nfc`).
+#[cfg(not(feature = "ssr"))]
+pub fn nfc(s: &str) -> String {
+    s.to_string()
+}
+
+/// Removes control characters and any format characters left (callers refuse text with those
+/// first, see `is_format_char`), turns line breaks into `\n` (kept only when `multiline`), and
+/// trims. Tabs become spaces.
 pub fn clean(input: &str, multiline: bool) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.replace("\r\n", "\n").chars() {
         match c {
             '\n' if multiline => out.push('\n'),
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}' => {}
+            c if c.is_control() || is_format_char(c) => {}
             c => out.push(c),
         }
     }
@@ -53,7 +100,10 @@ pub fn check_name(raw: &str) -> Result<String, NameProblem> {
     if is_unreadable(raw) {
         return Err(NameProblem::Unreadable);
     }
-    let name = clean(raw, false);
+    if has_format_chars(raw) {
+        return Err(NameProblem::Invisible);
+    }
+    let name = clean(&nfc(raw), false);
     if name.is_empty() {
         return Err(NameProblem::Missing);
     }
@@ -74,6 +124,8 @@ pub enum NameProblem {
     Missing,
     TooLong,
     Unreadable,
+    /// It holds invisible format characters (`is_format_char`).
+    Invisible,
     Characters,
 }
 
@@ -84,6 +136,7 @@ impl NameProblem {
             NameProblem::Missing => missing,
             NameProblem::TooLong => K::err_name_too_long,
             NameProblem::Unreadable => K::err_unreadable,
+            NameProblem::Invisible => K::err_invisible,
             NameProblem::Characters => K::err_name_chars,
         }
     }
@@ -102,7 +155,10 @@ pub fn check_text(
     if is_unreadable(raw) {
         return Err(K::err_unreadable);
     }
-    let text = clean(raw, multiline);
+    if has_format_chars(raw) {
+        return Err(K::err_invisible);
+    }
+    let text = clean(&nfc(raw), multiline);
     if text.chars().count() > max {
         return Err(too_long);
     }
@@ -120,6 +176,7 @@ mod tests {
     fn clean_removes_controls_and_overrides() {
         assert_eq!(clean("  Anna\u{0}\u{7}  Lind\t", false), "Anna Lind");
         assert_eq!(clean("rad 1\r\nrad 2\u{202E}", true), "rad 1\nrad 2");
+        assert_eq!(clean("a\u{200B}b\u{2060}c\u{E0041}", false), "abc");
         assert_eq!(clean("rad 1\nrad 2", false), "rad 1 rad 2");
         assert_eq!(clean("\u{0}\u{1b}", false), "");
     }
@@ -139,6 +196,57 @@ mod tests {
         assert_eq!(check_name(&"a".repeat(101)), Err(NameProblem::TooLong));
         assert_eq!(check_name(&"a".repeat(100_000)), Err(NameProblem::TooLong));
         assert_eq!(check_name("An\u{FFFD}na"), Err(NameProblem::Unreadable));
+    }
+
+    /// Every format character the rules name is refused in names and free text, with its own
+    /// message; ordinary letters, combining marks and Arabic are not format characters.
+    #[test]
+    fn invisible_format_characters_are_refused() {
+        let named = ('\u{200B}'..='\u{200F}')
+            .chain('\u{202A}'..='\u{202E}')
+            .chain('\u{2060}'..='\u{2069}')
+            .chain(['\u{061C}', '\u{FEFF}', '\u{00AD}', '\u{E0001}']);
+        for c in named {
+            assert!(is_format_char(c), "U+{:04X}", c as u32);
+            let name = format!("An{c}na");
+            assert_eq!(
+                check_name(&name),
+                Err(NameProblem::Invisible),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(
+                NameProblem::Invisible.key(K::err_name_required),
+                K::err_invisible
+            );
+            assert_eq!(
+                check_text(&format!("Hej {c}där"), TEXT_MAX, true, K::err_text_too_long),
+                Err(K::err_invisible),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        for c in ['a', 'ä', '\u{0308}', 'م', '\u{064E}', ' ', '-', '’', '😀'] {
+            assert!(!is_format_char(c), "{c:?}");
+        }
+        assert_eq!(check_name("Anna\u{202E}"), Err(NameProblem::Invisible));
+    }
+
+    /// The server checks and stores text in NFC (the browser's build leaves it as typed).
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn text_is_nfc_normalised_on_the_server() {
+        assert_eq!(nfc("a\u{0308}"), "ä");
+        assert_eq!(
+            check_name("A\u{030A}sa La\u{0308}rka"),
+            Ok("Åsa Lärka".into())
+        );
+        assert_eq!(
+            check_text("Tra\u{0308}ffa", TEXT_MAX, true, K::err_text_too_long),
+            Ok(Some("Träffa".into()))
+        );
+        // Already composed text is unchanged; Arabic with its marks too.
+        assert_eq!(nfc("Åsa مُحَمَّد"), "Åsa مُحَمَّد");
     }
 
     #[test]

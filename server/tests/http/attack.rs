@@ -230,3 +230,51 @@ async fn headers_sent_too_slowly_close_the_connection() {
         .await
         .is_ok());
 }
+
+/// Invisible format characters are refused at the field; text is stored in NFC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invisible_characters_are_refused_and_text_is_stored_composed() {
+    on_each_db(
+        |_| {},
+        |app| async move {
+            let with = |name: &str, help: &str| {
+                let mut p: Vec<(&str, &str)> = valid_self()
+                    .into_iter()
+                    .filter(|(k, _)| !matches!(*k, "name" | "help"))
+                    .collect();
+                p.push(("name", name));
+                p.push(("help", help));
+                encode(&p)
+            };
+            let res = app
+                .post_form("/kontakt", with("Anna\u{202E}Lind", "Hej"))
+                .await;
+            assert_eq!(res.status, 422);
+            assert!(res.body.contains(
+                "Texten innehåller osynliga styrtecken. Skriv den igen utan att klistra in."
+            ));
+            let res = app
+                .post_form("/kontakt?lang=en", with("Anna", "Hej\u{200B}då"))
+                .await;
+            assert_eq!(res.status, 422);
+            assert!(res.body.contains("invisible control characters"));
+            let mut p = valid_self();
+            p.retain(|(k, _)| *k != "phone");
+            p.push(("email", "anna\u{2066}@exempel.se"));
+            let res = app.post_form("/kontakt", encode(&p)).await;
+            assert_eq!(res.status, 422);
+            assert!(res.body.contains("osynliga styrtecken"));
+            assert_eq!(app.stored_requests().await, 0);
+
+            let res = app
+                .post_form("/kontakt", with("Ma\u{0308}rta", "Tra\u{0308}ffa folk"))
+                .await;
+            assert_eq!(res.status, 303, "{}", res.body);
+            let stored = &app.all_requests().await[0];
+            assert_eq!(stored.person_name, "Märta");
+            assert_eq!(stored.person_name.chars().count(), 5);
+            assert_eq!(stored.help_text.as_deref(), Some("Träffa folk"));
+        },
+    )
+    .await;
+}
