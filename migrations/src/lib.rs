@@ -8,6 +8,7 @@ mod m20261123_000003_create_staff_access;
 mod m20261123_000004_add_two_factor;
 mod m20261130_000006_rebuild_login_throttle;
 mod m20261130_000007_key_secrets_at_rest;
+mod m20261130_000008_add_contact_request_client;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_add_two_factor::Migration),
             Box::new(m20261130_000006_rebuild_login_throttle::Migration),
             Box::new(m20261130_000007_key_secrets_at_rest::Migration),
+            Box::new(m20261130_000008_add_contact_request_client::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use app::models::form::RawForm;
 use app::models::staff::{NewStaff, Role};
 use app::ssr::auth::password::temporary_password;
 use app::ssr::infra::secret::Secret;
-use app::ssr::repo::contact_requests::insert_or_get;
+use app::ssr::repo::contact_requests::{client_fingerprint, insert_or_get};
 use app::ssr::repo::entities::{contact_request, staff};
 use app::ssr::services::staff::create_from_console;
 use app::ssr::state::AppState;
@@ -66,6 +66,7 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
             state.team_id.0,
             &format!("demo-sample-{i}-0000000"),
             &request,
+            &client_fingerprint(std::net::Ipv4Addr::LOCALHOST.into()),
         )
         .await?;
     }

@@ -2,6 +2,7 @@
 //! refused post costs, slow clients, duplicates across clients, invisible characters.
 use crate::support::*;
 use app::ssr::infra::net::TrustedProxies;
+use app::ssr::repo::contact_requests::{client_fingerprint, insert_or_get_many, Submission};
 use app::ssr::repo::entities::audit_log;
 use axum::body::Body;
 use http::{Request, StatusCode};
@@ -229,6 +230,86 @@ async fn headers_sent_too_slowly_close_the_connection() {
     assert!(tokio::time::timeout(Duration::from_secs(5), server)
         .await
         .is_ok());
+}
+
+fn code_of(res: &TestResponse) -> String {
+    assert_eq!(res.status, 303, "{}", res.body);
+    res.location().trim_start_matches("/kvitto/").to_string()
+}
+
+/// The same content from another client is a new request with its own code (the first sender's
+/// code would tell a stranger that someone asked for help); from the same client, or with the
+/// same form key, it is the first request again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identical_content_from_another_client_is_a_new_request() {
+    on_each_db(
+        |_| {},
+        |app| async move {
+            let with_key = |key: &str| {
+                let mut p = valid_self();
+                p.push(("key", key));
+                encode(&p)
+            };
+            let post = |key: &'static str, peer: &'static str| {
+                let app = &app;
+                let body = with_key(key);
+                async move { code_of(&post_via(app, "/kontakt", body, peer, None).await) }
+            };
+            let a = post("aaaaaaaaaaaaaaaa1", "192.0.2.1").await;
+            let b = post("bbbbbbbbbbbbbbbb1", "192.0.2.2").await;
+            assert_ne!(a, b, "another client gets a request and a code of its own");
+            assert_eq!(app.stored_requests().await, 2);
+            // The same client, the form fetched anew (new key): the same request.
+            assert_eq!(post("aaaaaaaaaaaaaaaa2", "192.0.2.1").await, a);
+            // The same form key from another network (a phone moving to Wi-Fi): the same request.
+            assert_eq!(post("bbbbbbbbbbbbbbbb1", "198.51.100.7").await, b);
+            // IPv6: one /64 is one client.
+            let c = post("cccccccccccccccc1", "2001:db8:1:2::1").await;
+            assert!(c != a && c != b);
+            assert_eq!(post("cccccccccccccccc2", "2001:db8:1:2::99").await, c);
+            assert_ne!(post("cccccccccccccccc3", "2001:db8:1:3::1").await, c);
+            assert_eq!(app.stored_requests().await, 4);
+            // No address is stored, only the client's fingerprint.
+            for r in app.all_requests().await {
+                let stored = r.client_hash.expect("a fingerprint");
+                assert_eq!(stored.len(), 64);
+                assert!(!stored.contains("192.0.2"));
+            }
+
+            // The batched path (one group in the submission writer) decides the same way.
+            let request = app::models::contact::parse(
+                app::models::contact::Channel::Friend,
+                &app::models::form::RawForm::from_pairs(&valid_friend()),
+            )
+            .unwrap();
+            let (x, y) = (
+                client_fingerprint("192.0.2.1".parse().unwrap()),
+                client_fingerprint("192.0.2.2".parse().unwrap()),
+            );
+            let z = client_fingerprint("192.0.2.3".parse().unwrap());
+            let sub = |key, client| Submission {
+                team_id: app.state.team_id.0,
+                key,
+                request: &request,
+                client,
+            };
+            let subs = [
+                sub("key-x-000000000001", &x),
+                sub("key-y-000000000001", &y),
+                sub("key-x-000000000002", &x),
+                sub("key-y-000000000001", &z),
+            ];
+            let txn = app::ssr::infra::db::write_txn(&app.state.db).await.unwrap();
+            let stored = insert_or_get_many(&txn, &subs).await.unwrap();
+            txn.commit().await.unwrap();
+            let codes: Vec<&str> = stored.iter().map(|s| s.code.as_str()).collect();
+            assert_ne!(codes[0], codes[1], "another client: a new request");
+            assert_eq!(codes[2], codes[0], "the same client again");
+            assert_eq!(codes[3], codes[1], "the same form key from elsewhere");
+            assert_eq!(app.stored_requests().await, 6);
+        },
+    )
+    .await;
 }
 
 /// Invisible format characters are refused at the field; text is stored in NFC.

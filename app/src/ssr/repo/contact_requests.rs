@@ -5,7 +5,9 @@ use super::entities::contact_request::{self as cr, STATUS_NEW};
 use crate::models::audit::Action;
 use crate::models::contact::{Channel, NewContactRequest};
 use crate::models::ids::TeamId;
+use crate::ssr::infra::digest::sha256_hex;
 use crate::ssr::infra::random::reference_code;
+use crate::ssr::infra::rate_limit::client_group;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
@@ -13,6 +15,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
 
 /// What the database holds after a submission: enough for the receipt.
 #[derive(Clone, Debug)]
@@ -22,34 +25,61 @@ pub struct Stored {
     pub created_at: DateTime<Utc>,
 }
 
-/// How long an identical request counts as the same one sent again. The form key catches double
-/// clicks and reloads; this catches a person who goes back, finds the form fetched anew (new key)
-/// and sends the same thing again. Sent again later, it is a new request.
+/// How long an identical request from the same client counts as the same one sent again. The
+/// form key catches double clicks and reloads; this catches a person who goes back, finds the form
+/// fetched anew (new key) and sends the same thing again. Sent again later, it is a new request.
+/// Only the same client: the answer is the earlier request's reference code, and telling a
+/// stranger who typed the same words that someone already asked for help (and under which code)
+/// would leak exactly that.
 pub const SAME_REQUEST_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// What is read of an earlier request to answer a repeat with its receipt (both look-ups).
-const EARLIER_COLUMNS: [cr::Column; 6] = [
+const EARLIER_COLUMNS: [cr::Column; 7] = [
     cr::Column::TeamId,
     cr::Column::IdempotencyKey,
     cr::Column::ContentHash,
+    cr::Column::ClientHash,
     cr::Column::ReferenceCode,
     cr::Column::Channel,
     cr::Column::CreatedAt,
 ];
+
+/// An earlier request as `EARLIER_COLUMNS` reads it.
+type EarlierRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    DateTime<Utc>,
+);
 
 /// The fingerprint of a request's checked content (not the form key or honeypot).
 pub fn content_hash(r: &NewContactRequest) -> String {
     crate::ssr::infra::digest::sha256_hex(&serde_json::to_vec(r).unwrap_or_default())
 }
 
-/// Stores the request unless the same one is already there — same form key, or the same content
-/// within `SAME_REQUEST_WINDOW` — and returns whichever is stored. Runs in the caller's transaction,
+/// The sending client, as stored to recognise its repeats: a fingerprint of its group (the IPv4
+/// address or the IPv6 /64, as the rate limit counts clients), never the address. The one place
+/// that makes it, so it moves to a keyed HMAC (`infra::keys`, being added) in one change. Until
+/// then it is SHA-256 under a fixed label, which hides the address from a casual reader of the
+/// table but not from someone who tries every IPv4 address.
+pub fn client_fingerprint(client: IpAddr) -> String {
+    let group = client_group(client);
+    sha256_hex(format!("halsolots/contact-client/v1\0{group}").as_bytes())
+}
+
+/// Stores the request unless the same one is already there — same form key and content, or the
+/// same content from the same client (`client`, a `client_fingerprint`) within
+/// `SAME_REQUEST_WINDOW` — and returns whichever is stored. Runs in the caller's transaction,
 /// which also gets the audit entry for a new request.
 pub async fn insert_or_get(
     conn: &DatabaseTransaction,
     team_id: i64,
     key: &str,
     r: &NewContactRequest,
+    client: &str,
 ) -> Result<Stored, DbErr> {
     let mut stored = insert_or_get_many(
         conn,
@@ -57,6 +87,7 @@ pub async fn insert_or_get(
             team_id,
             key,
             request: r,
+            client,
         }],
     )
     .await?;
@@ -71,6 +102,8 @@ pub struct Submission<'a> {
     pub team_id: i64,
     pub key: &'a str,
     pub request: &'a NewContactRequest,
+    /// Who sent it (`client_fingerprint`).
+    pub client: &'a str,
 }
 
 /// A stored request found again: its code, channel and time.
@@ -87,7 +120,8 @@ enum Slot {
 /// look-up for every fingerprint, one multi-row insert (`RETURNING` says which rows are new), a
 /// read-back only for rows another transaction inserted first, and one append of all audit entries.
 /// The answer is what one-at-a-time `insert_or_get` in the same order would give: a submission
-/// whose content came earlier in the group (same or another key) gets that one's receipt.
+/// whose content came earlier in the group from the same client (same or another key), or with
+/// the same key, gets that one's receipt.
 /// Must run in a write transaction (`db::write_txn`); results are in the order of `subs`.
 pub async fn insert_or_get_many(
     conn: &DatabaseTransaction,
@@ -106,7 +140,7 @@ pub async fn insert_or_get_many(
     let mut teams: Vec<i64> = subs.iter().map(|s| s.team_id).collect();
     teams.sort_unstable();
     teams.dedup();
-    let rows: Vec<(i64, String, String, String, String, DateTime<Utc>)> = cr::Entity::find()
+    let rows: Vec<EarlierRow> = cr::Entity::find()
         .filter(cr::Column::TeamId.is_in(teams))
         .filter(cr::Column::ContentHash.is_in(hashes.iter().map(String::as_str)))
         .filter(
@@ -120,14 +154,15 @@ pub async fn insert_or_get_many(
         .into_tuple()
         .all(conn)
         .await?;
-    let mut recent: HashMap<(i64, &str), Found> = HashMap::new();
+    // (team, content, client) → the oldest recent request; (team, key, content) → the request.
+    let mut recent: HashMap<(i64, &str, &str), Found> = HashMap::new();
     let mut by_key: HashMap<(i64, &str, &str), Found> = HashMap::new();
-    for (team, key, hash, code, channel, created_at) in &rows {
+    for (team, key, hash, client, code, channel, created_at) in &rows {
         let found = (code.clone(), channel.clone(), *created_at);
-        if *created_at > cutoff {
+        if let Some(client) = client.as_deref().filter(|_| *created_at > cutoff) {
             // The oldest recent one, as `order_by_asc(id)` gives them.
             recent
-                .entry((*team, hash.as_str()))
+                .entry((*team, hash.as_str(), client))
                 .or_insert_with(|| found.clone());
         }
         by_key.insert((*team, key.as_str(), hash.as_str()), found);
@@ -135,17 +170,24 @@ pub async fn insert_or_get_many(
 
     // Decide each submission in order, as one-at-a-time storing would.
     let mut slots = Vec::with_capacity(subs.len());
-    let mut new_by_hash: HashMap<(i64, &str), usize> = HashMap::new();
+    let mut new_by_client: HashMap<(i64, &str, &str), usize> = HashMap::new();
+    let mut new_by_key: HashMap<(i64, &str, &str), usize> = HashMap::new();
     let mut new_rows: Vec<(usize, String)> = Vec::new(); // (submission, reference code)
     for (i, (s, hash)) in subs.iter().zip(&hashes).enumerate() {
-        let slot = if let Some(found) = recent.get(&(s.team_id, hash.as_str())) {
+        let same_client = (s.team_id, hash.as_str(), s.client);
+        let same_key = (s.team_id, s.key, hash.as_str());
+        let slot = if let Some(found) = recent.get(&same_client) {
             Slot::Found(found.clone())
-        } else if let Some(&n) = new_by_hash.get(&(s.team_id, hash.as_str())) {
+        } else if let Some(&n) = new_by_client.get(&same_client) {
             Slot::New(n)
-        } else if let Some(found) = by_key.get(&(s.team_id, s.key, hash.as_str())) {
+        } else if let Some(found) = by_key.get(&same_key) {
             Slot::Found(found.clone())
+        } else if let Some(&n) = new_by_key.get(&same_key) {
+            // The same form sent from another network (a phone that moved to Wi-Fi).
+            Slot::New(n)
         } else {
-            new_by_hash.insert((s.team_id, hash.as_str()), new_rows.len());
+            new_by_client.insert(same_client, new_rows.len());
+            new_by_key.insert(same_key, new_rows.len());
             new_rows.push((i, reference_code()?));
             Slot::New(new_rows.len() - 1)
         };
@@ -217,7 +259,7 @@ pub async fn insert_or_get_many(
                     .add(cr::Column::ContentHash.eq(hashes[i].as_str())),
             );
         }
-        let rows: Vec<(i64, String, String, String, String, DateTime<Utc>)> = cr::Entity::find()
+        let rows: Vec<EarlierRow> = cr::Entity::find()
             .filter(any)
             .select_only()
             .columns(EARLIER_COLUMNS)
@@ -230,7 +272,7 @@ pub async fn insert_or_get_many(
                 .iter()
                 .find(|r| r.0 == subs[i].team_id && r.1 == subs[i].key && r.2 == hashes[i])
                 .ok_or_else(|| DbErr::RecordNotFound("contact request after insert".into()))?;
-            theirs.insert(n, (row.3.clone(), row.4.clone(), row.5));
+            theirs.insert(n, (row.4.clone(), row.5.clone(), row.6));
         }
     }
 
@@ -276,6 +318,7 @@ fn active_model(s: &Submission<'_>, code: &str, hash: &str, now: DateTime<Utc>) 
         reference_code: Set(code.to_string()),
         idempotency_key: Set(s.key.to_string()),
         content_hash: Set(hash.to_string()),
+        client_hash: Set(Some(s.client.to_string())),
         channel: Set(r.channel.as_str().to_string()),
         status: Set(STATUS_NEW.to_string()),
         person_name: Set(r.person_name.clone()),

@@ -9,6 +9,7 @@ use crate::models::receipt::{normalise_code, Receipt};
 use crate::ssr::infra::random::{form_key, valid_form_key};
 use crate::ssr::infra::rate_limit::RateLimiter;
 use crate::ssr::infra::time::long_date_time;
+use crate::ssr::repo::contact_requests::client_fingerprint;
 use crate::ssr::repo::entities::contact_request as cr;
 use crate::ssr::services::submission_queue::SubmissionQueue;
 use chrono::{DateTime, Utc};
@@ -17,7 +18,8 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 /// Takes a submission of `channel`'s form from `client` for `team`. Nothing is stored unless
-/// every check passes; a repeat with the same form key returns the first request's receipt.
+/// every check passes; a repeat with the same form key, or the same content from the same client
+/// soon after, returns the first request's receipt.
 pub async fn submit(
     queue: &SubmissionQueue,
     limiter: &RateLimiter,
@@ -40,7 +42,9 @@ pub async fn submit(
         Some(key) => key,
         None => form_key()?,
     };
-    let stored = queue.store(team.0, key, request).await?;
+    let stored = queue
+        .store(team.0, key, request, client_fingerprint(client))
+        .await?;
     tracing::info!(channel = channel.as_str(), "contact request stored");
     Ok(Receipt {
         code: stored.code,

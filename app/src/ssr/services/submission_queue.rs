@@ -40,6 +40,8 @@ struct Job {
     team_id: i64,
     key: String,
     request: NewContactRequest,
+    /// The sender's `client_fingerprint`.
+    client: String,
     reply: oneshot::Sender<Result<Stored, AppError>>,
 }
 
@@ -67,12 +69,14 @@ impl SubmissionQueue {
         SubmissionQueue { tx }
     }
 
-    /// Stores `request` and returns once it is committed (or the first request with the same key).
+    /// Stores `request` from `client` (a `client_fingerprint`) and returns once it is committed,
+    /// or the earlier request it repeats (see `insert_or_get_many`).
     pub async fn store(
         &self,
         team_id: i64,
         key: String,
         request: NewContactRequest,
+        client: String,
     ) -> Result<Stored, AppError> {
         let (reply, answer) = oneshot::channel();
         self.tx
@@ -80,6 +84,7 @@ impl SubmissionQueue {
                 team_id,
                 key,
                 request,
+                client,
                 reply,
             })
             .await
@@ -117,9 +122,7 @@ async fn run(db: DatabaseConnection, rx: std::sync::Arc<tokio::sync::Mutex<mpsc:
             Err(e) => {
                 tracing::warn!(error = %e, jobs = jobs.len(), "group failed; storing one by one");
                 for job in jobs {
-                    let result = store_one(&db, job.team_id, &job.key, &job.request)
-                        .await
-                        .map_err(AppError::from);
+                    let result = store_one(&db, &job).await.map_err(AppError::from);
                     let _ = job.reply.send(result);
                 }
             }
@@ -158,6 +161,7 @@ async fn store_batch(db: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Stored
             team_id: j.team_id,
             key: &j.key,
             request: &j.request,
+            client: &j.client,
         })
         .collect();
     let txn = crate::ssr::infra::db::write_txn(db).await?;
@@ -166,17 +170,12 @@ async fn store_batch(db: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Stored
     Ok(stored)
 }
 
-async fn store_one(
-    db: &DatabaseConnection,
-    team_id: i64,
-    key: &str,
-    request: &NewContactRequest,
-) -> Result<Stored, DbErr> {
+async fn store_one(db: &DatabaseConnection, job: &Job) -> Result<Stored, DbErr> {
     // A new reference code is drawn on each try, so a (very unlikely) code collision heals itself.
     let mut last = None;
     for _ in 0..3 {
         let txn = crate::ssr::infra::db::write_txn(db).await?;
-        match insert_or_get(&txn, team_id, key, request).await {
+        match insert_or_get(&txn, job.team_id, &job.key, &job.request, &job.client).await {
             Ok(s) => {
                 txn.commit().await?;
                 return Ok(s);

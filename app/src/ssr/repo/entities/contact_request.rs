@@ -12,6 +12,9 @@ pub struct Model {
     pub idempotency_key: String,
     /// SHA-256 of the checked request's content: finds the same request sent again.
     pub content_hash: String,
+    /// Who sent it, as `contact_requests::client_fingerprint` (no address): the same content is
+    /// the same request only from the same client. None for requests stored before it existed.
+    pub client_hash: Option<String>,
     pub channel: String,
     pub status: String,
     pub person_name: String,
