@@ -6,7 +6,7 @@
 use app::error::AppError;
 use app::i18n::K;
 use app::models::boot::FormEcho;
-use app::models::contact::{field, Channel};
+use app::models::contact::{echo_values, field, Channel};
 use app::models::form::{FieldErrors, RawForm};
 use app::ssr::client::client_ip;
 use app::ssr::lang::from_parts;
@@ -23,45 +23,70 @@ use leptos::prelude::provide_context;
 pub const FORM_BODY_LIMIT: usize = 1024 * 1024;
 
 /// `POST /kontakt`, `/kontakt/for-nagon-annan`, `/remiss`.
+///
+/// The rate limit comes first, before the body is read: every post counts, whatever it holds.
+/// The body must arrive within `Settings::body_timeout` (408 otherwise) and within
+/// `FORM_BODY_LIMIT` (413); at most `MAX_PAIRS` pairs are decoded. A refused post shows only the
+/// form's own fields again, each cut to its longest allowed value, so no post can make the
+/// answer larger than the form itself.
 pub async fn post_form(State(state): State<AppState>, req: Request) -> Response {
     let Some(channel) = Channel::from_path(req.uri().path()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, FORM_BODY_LIMIT).await else {
-        return render(
-            state,
-            parts,
-            form_error(channel, RawForm::default(), K::err_too_large),
-            StatusCode::PAYLOAD_TOO_LARGE,
-        )
-        .await;
+    let client = client_ip(&parts);
+    let admitted = contact::admit(&state.limiter, client);
+    let read = tokio::time::timeout(state.settings.body_timeout, to_bytes(body, FORM_BODY_LIMIT));
+    let bytes = match (read.await, &admitted) {
+        (Ok(Ok(bytes)), _) => bytes,
+        // A client over its limit hears that, whatever else is wrong with the post.
+        (_, Err(e)) => {
+            let echo = form_error(channel, RawForm::default(), e.form_message());
+            return render(state, parts, echo, StatusCode::TOO_MANY_REQUESTS).await;
+        }
+        (Ok(Err(_)), Ok(())) => {
+            let echo = form_error(channel, RawForm::default(), K::err_too_large);
+            return render(state, parts, echo, StatusCode::PAYLOAD_TOO_LARGE).await;
+        }
+        (Err(_), Ok(())) => {
+            tracing::info!(channel = channel.as_str(), "form body too slow: cut off");
+            let echo = form_error(channel, RawForm::default(), K::err_body_timeout);
+            return render(state, parts, echo, StatusCode::REQUEST_TIMEOUT).await;
+        }
     };
-    let form = RawForm::from_urlencoded(&bytes);
     let lang = from_parts(&parts);
-    let (client, team) = (client_ip(&parts), state.team_id);
-    match contact::submit(
-        &state.queue,
-        &state.limiter,
-        team,
-        channel,
-        &form,
-        client,
-        lang,
-    )
-    .await
-    {
+    let form = match RawForm::from_urlencoded_capped(&bytes) {
+        Ok(form) => form,
+        Err(first) if admitted.is_ok() => {
+            let echo = form_error(
+                channel,
+                echo_values(channel, &first),
+                K::err_too_many_fields,
+            );
+            return render(state, parts, echo, StatusCode::BAD_REQUEST).await;
+        }
+        Err(first) => first,
+    };
+    let result = match admitted {
+        Ok(()) => {
+            contact::submit_admitted(&state.queue, state.team_id, channel, &form, client, lang)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(receipt) => Redirect::to(&format!("/kvitto/{}", receipt.code)).into_response(),
         Err(e) => {
             let status =
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let values = echo_values(channel, &form);
             let echo = match e {
                 AppError::Invalid(errors) => FormEcho {
                     channel,
-                    values: form,
+                    values,
                     errors,
                 },
-                other => form_error(channel, form, other.form_message()),
+                other => form_error(channel, values, other.form_message()),
             };
             render(state, parts, echo, status).await
         }

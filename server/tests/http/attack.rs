@@ -4,7 +4,7 @@ use crate::support::*;
 use app::ssr::infra::net::TrustedProxies;
 use app::ssr::repo::contact_requests::{client_fingerprint, insert_or_get_many, Submission};
 use app::ssr::repo::entities::audit_log;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use http::{Request, StatusCode};
 use sea_orm::{EntityTrait, QueryOrder};
 use std::time::{Duration, Instant};
@@ -177,6 +177,135 @@ async fn behind_a_trusted_proxy_login_throttle_and_audit_see_the_real_client() {
             // An IPv4 client of a dual-stack listener is recorded as its IPv4 address.
             login_via(&app, "x5@a.se", "::ffff:192.0.2.3", None).await;
             assert_eq!(last_audit(&app).await.client.as_deref(), Some("192.0.2.3"));
+        },
+    )
+    .await;
+}
+
+/// 300 000 pairs in a megabyte: the answer holds only the form's own fields (small), the post
+/// counts against the limit, and so do refused posts of every kind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_megabyte_of_pairs_gets_a_small_answer_and_counts() {
+    on_each_db(
+        |s| s.form_rate_limit_per_hour = 4,
+        |app| async move {
+            let mut body = "interests=culture&".repeat(2);
+            body.push_str(&"a=&".repeat(300_000));
+            body.push_str(&format!(
+                "help={}",
+                "x".repeat(1024 * 1024 - body.len() - 5)
+            ));
+            assert!(body.len() <= 1024 * 1024, "{}", body.len());
+            let res = post_via(&app, "/kontakt", body, "192.0.2.7", None).await;
+            assert_eq!(res.status, 400);
+            assert!(
+                res.body.len() < 100_000,
+                "the answer to a 1 MiB post is {} bytes",
+                res.body.len()
+            );
+            assert!(res.body.contains("Formuläret innehöll för många fält"));
+            assert!(
+                res.body.contains("value=\"culture\""),
+                "known fields are kept"
+            );
+            // A robot's filled honeypot counts too.
+            let mut p = valid_self();
+            p.push(("website", "http://spam.example"));
+            let res = post_via(&app, "/kontakt", encode(&p), "192.0.2.7", None).await;
+            assert_eq!(res.status, 400);
+            // So does an invalid post.
+            let res = post_via(&app, "/kontakt", "name=", "192.0.2.7", None).await;
+            assert_eq!(res.status, 422);
+            // Four posts allowed: the fourth is the only one left.
+            let res = post_via(&app, "/kontakt", self_referral(0), "192.0.2.7", None).await;
+            assert_eq!(res.status, 303);
+            let res = post_via(&app, "/kontakt", self_referral(1), "192.0.2.7", None).await;
+            assert_eq!(res.status, 429);
+            assert_eq!(app.stored_requests().await, 1);
+            // The server function refuses too many pairs as well.
+            let pairs: Vec<[&str; 2]> = std::iter::repeat_n(["a", ""], 100).collect();
+            let json = serde_json::json!({ "channel": "SelfReferral", "form": pairs }).to_string();
+            let req = Request::post("/api/contact/submit")
+                .header("content-type", "application/json")
+                .body(Body::from(json))
+                .unwrap();
+            let res = app.call(req, "192.0.2.8").await;
+            assert_eq!(res.status, 400, "{}", res.body);
+            assert!(res.body.contains("err_too_many_fields"), "{}", res.body);
+        },
+    )
+    .await;
+}
+
+/// A refused post sends back only the form's fields, each at most as long as the field allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_post_echoes_only_known_fields_cut_to_size() {
+    on_each_db(
+        |_| {},
+        |app| async move {
+            let junk = "j".repeat(50_000);
+            let name = "n".repeat(20_000);
+            let body = encode(&[
+                ("name", &name),
+                ("unknown_field", &junk),
+                ("website", &junk),
+            ]);
+            let res = post_via(&app, "/kontakt", body, "192.0.2.9", None).await;
+            assert_eq!(res.status, 400);
+            assert!(
+                !res.body.contains(&"j".repeat(1000)),
+                "unknown pairs are not sent back"
+            );
+            assert!(res.body.contains(&"n".repeat(100)));
+            assert!(
+                !res.body.contains(&"n".repeat(101)),
+                "the name is cut at 100"
+            );
+            assert!(res.body.len() < 100_000, "{}", res.body.len());
+        },
+    )
+    .await;
+}
+
+/// A body sent a byte at a time is cut off at the body deadline, and nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_body_is_cut_off() {
+    on_each_db(
+        |s| s.body_timeout = Duration::from_millis(400),
+        |app| async move {
+            let form = encode(&valid_self()).into_bytes();
+            let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(1);
+            let feeder = tokio::spawn(async move {
+                for b in form {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    if tx.send(Bytes::from(vec![b])).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+                rx.recv().await.map(|b| (Ok::<_, std::io::Error>(b), rx))
+            });
+            let started = Instant::now();
+            let res = post_via(
+                &app,
+                "/kontakt",
+                Body::from_stream(stream),
+                "192.0.2.10",
+                None,
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::REQUEST_TIMEOUT);
+            assert!(
+                started.elapsed() < Duration::from_secs(3),
+                "cut off after {:?}",
+                started.elapsed()
+            );
+            assert!(res
+                .body
+                .contains("Det tog för lång tid att ta emot formuläret"));
+            feeder.abort();
+            assert_eq!(app.stored_requests().await, 0);
         },
     )
     .await;

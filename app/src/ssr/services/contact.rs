@@ -17,9 +17,19 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use std::net::IpAddr;
 use std::time::Instant;
 
-/// Takes a submission of `channel`'s form from `client` for `team`. Nothing is stored unless
-/// every check passes; a repeat with the same form key, or the same content from the same client
-/// soon after, returns the first request's receipt.
+/// Counts a post from `client` against its allowance: the first thing done with any post, before
+/// its body is read or checked, so every post counts — a valid one, a robot's filled honeypot, a
+/// body of junk alike — and a refused client costs no more work.
+pub fn admit(limiter: &RateLimiter, client: IpAddr) -> Result<(), AppError> {
+    limiter
+        .check(client, Instant::now())
+        .map_err(|_| AppError::RateLimited)
+}
+
+/// Takes a submission of `channel`'s form from `client` for `team` (the server function's way;
+/// the plain-HTML post calls `admit` before it reads the body, then `submit_admitted`). Nothing
+/// is stored unless every check passes; a repeat with the same form key, or the same content
+/// from the same client soon after, returns the first request's receipt.
 pub async fn submit(
     queue: &SubmissionQueue,
     limiter: &RateLimiter,
@@ -29,14 +39,25 @@ pub async fn submit(
     client: IpAddr,
     lang: Lang,
 ) -> Result<Receipt, AppError> {
-    if !form.get(field::HONEYPOT).is_empty() {
-        let mut errors = FieldErrors::default();
-        errors.add(field::FORM, K::err_honeypot);
-        return Err(AppError::Invalid(errors));
+    admit(limiter, client)?;
+    submit_admitted(queue, team, channel, form, client, lang).await
+}
+
+/// `submit` after `admit`: the checks and the storing.
+pub async fn submit_admitted(
+    queue: &SubmissionQueue,
+    team: TeamId,
+    channel: Channel,
+    form: &RawForm,
+    client: IpAddr,
+    lang: Lang,
+) -> Result<Receipt, AppError> {
+    if form.has_too_many_pairs() {
+        return Err(form_error(K::err_too_many_fields));
     }
-    limiter
-        .check(client, Instant::now())
-        .map_err(|_| AppError::RateLimited)?;
+    if !form.get(field::HONEYPOT).is_empty() {
+        return Err(form_error(K::err_honeypot));
+    }
     let request = parse(channel, form).map_err(AppError::Invalid)?;
     let key = match valid_form_key(form.get(field::KEY)) {
         Some(key) => key,
@@ -51,6 +72,13 @@ pub async fn submit(
         channel: stored.channel,
         sent_at: long_date_time(stored.created_at, lang),
     })
+}
+
+/// A refusal that belongs to the whole form (a message at its top).
+fn form_error(key: K) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.add(field::FORM, key);
+    AppError::Invalid(errors)
 }
 
 /// The receipt for a reference code of `team`. An unknown code is "not found"; a database that
