@@ -66,7 +66,7 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
             state.team_id.0,
             &format!("demo-sample-{i}-0000000"),
             &request,
-            &client_fingerprint(std::net::Ipv4Addr::LOCALHOST.into()),
+            &client_fingerprint(&state.keys, std::net::Ipv4Addr::LOCALHOST.into()),
         )
         .await?;
     }

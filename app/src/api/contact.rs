@@ -13,11 +13,11 @@ use leptos::server_fn::codec::Json;
 pub async fn submit_contact(channel: Channel, form: RawForm) -> Result<Receipt, AppError> {
     use crate::ssr::{client::client_ip, ctx, lang::from_parts, services::contact};
     ctx::public(|s, parts| async move {
-        let (client, lang) = (client_ip(&parts), from_parts(&parts));
-        contact::submit(
-            &s.queue, &s.limiter, s.team_id, channel, &form, client, lang,
-        )
-        .await
+        // The rate limit first: the body is already decoded (the server-function layer does
+        // that), but nothing else is done for a client over its limit.
+        let admitted = contact::admit(&s.limiter, client_ip(&parts))?;
+        let lang = from_parts(&parts);
+        contact::submit(&s.queue, &s.keys, s.team_id, channel, &form, admitted, lang).await
     })
     .await
 }

@@ -34,8 +34,7 @@ pub async fn post_form(State(state): State<AppState>, req: Request) -> Response 
         return StatusCode::NOT_FOUND.into_response();
     };
     let (parts, body) = req.into_parts();
-    let client = client_ip(&parts);
-    let admitted = contact::admit(&state.limiter, client);
+    let admitted = contact::admit(&state.limiter, client_ip(&parts));
     let read = tokio::time::timeout(state.settings.body_timeout, to_bytes(body, FORM_BODY_LIMIT));
     let bytes = match (read.await, &admitted) {
         (Ok(Ok(bytes)), _) => bytes,
@@ -44,11 +43,11 @@ pub async fn post_form(State(state): State<AppState>, req: Request) -> Response 
             let echo = form_error(channel, RawForm::default(), e.form_message());
             return render(state, parts, echo, StatusCode::TOO_MANY_REQUESTS).await;
         }
-        (Ok(Err(_)), Ok(())) => {
+        (Ok(Err(_)), Ok(_)) => {
             let echo = form_error(channel, RawForm::default(), K::err_too_large);
             return render(state, parts, echo, StatusCode::PAYLOAD_TOO_LARGE).await;
         }
-        (Err(_), Ok(())) => {
+        (Err(_), Ok(_)) => {
             tracing::info!(channel = channel.as_str(), "form body too slow: cut off");
             let echo = form_error(channel, RawForm::default(), K::err_body_timeout);
             return render(state, parts, echo, StatusCode::REQUEST_TIMEOUT).await;
@@ -68,9 +67,9 @@ pub async fn post_form(State(state): State<AppState>, req: Request) -> Response 
         Err(first) => first,
     };
     let result = match admitted {
-        Ok(()) => {
-            contact::submit_admitted(&state.queue, state.team_id, channel, &form, client, lang)
-                .await
+        Ok(admitted) => {
+            let (queue, keys, team) = (&state.queue, &state.keys, state.team_id);
+            contact::submit(queue, keys, team, channel, &form, admitted, lang).await
         }
         Err(e) => Err(e),
     };

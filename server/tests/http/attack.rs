@@ -412,10 +412,10 @@ async fn identical_content_from_another_client_is_a_new_request() {
             )
             .unwrap();
             let (x, y) = (
-                client_fingerprint("192.0.2.1".parse().unwrap()),
-                client_fingerprint("192.0.2.2".parse().unwrap()),
+                client_fingerprint(&app.state.keys, "192.0.2.1".parse().unwrap()),
+                client_fingerprint(&app.state.keys, "192.0.2.2".parse().unwrap()),
             );
-            let z = client_fingerprint("192.0.2.3".parse().unwrap());
+            let z = client_fingerprint(&app.state.keys, "192.0.2.3".parse().unwrap());
             let sub = |key, client| Submission {
                 team_id: app.state.team_id.0,
                 key,

@@ -31,7 +31,10 @@ async fn store_together(
         let queue = app.state.queue.clone();
         let key = key.to_string();
         // All from one client: content repeats within a group are the same request.
-        let client = app::ssr::repo::contact_requests::client_fingerprint([127, 0, 0, 1].into());
+        let client = app::ssr::repo::contact_requests::client_fingerprint(
+            &app.state.keys,
+            [127, 0, 0, 1].into(),
+        );
         tasks.spawn(async move { (n, queue.store(team, key, req, client).await) });
     }
     let mut out: Vec<_> = tasks.join_all().await;

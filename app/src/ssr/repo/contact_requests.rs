@@ -5,7 +5,7 @@ use super::entities::contact_request::{self as cr, STATUS_NEW};
 use crate::models::audit::Action;
 use crate::models::contact::{Channel, NewContactRequest};
 use crate::models::ids::TeamId;
-use crate::ssr::infra::digest::sha256_hex;
+use crate::ssr::infra::keys::{Keys, Purpose};
 use crate::ssr::infra::random::reference_code;
 use crate::ssr::infra::rate_limit::client_group;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -60,14 +60,12 @@ pub fn content_hash(r: &NewContactRequest) -> String {
     crate::ssr::infra::digest::sha256_hex(&serde_json::to_vec(r).unwrap_or_default())
 }
 
-/// The sending client, as stored to recognise its repeats: a fingerprint of its group (the IPv4
-/// address or the IPv6 /64, as the rate limit counts clients), never the address. The one place
-/// that makes it, so it moves to a keyed HMAC (`infra::keys`, being added) in one change. Until
-/// then it is SHA-256 under a fixed label, which hides the address from a casual reader of the
-/// table but not from someone who tries every IPv4 address.
-pub fn client_fingerprint(client: IpAddr) -> String {
-    let group = client_group(client);
-    sha256_hex(format!("halsolots/contact-client/v1\0{group}").as_bytes())
+/// The sending client, as stored to recognise its repeats: a keyed hash (HMAC under the
+/// installation key's `Purpose::Client` subkey) of its group — the IPv4 address or the IPv6 /64,
+/// as the rate limit counts clients — never the address. Without the key, which is not in the
+/// database, nobody can test guessed addresses against the column.
+pub fn client_fingerprint(keys: &Keys, client: IpAddr) -> String {
+    keys.mac_hex(Purpose::Client, client_group(client).to_string().as_bytes())
 }
 
 /// Stores the request unless the same one is already there — same form key and content, or the
@@ -355,4 +353,22 @@ fn stored((code, channel, created_at): Found) -> Result<Stored, DbErr> {
         channel,
         created_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_fingerprint_is_keyed_and_per_client_group() {
+        let (k1, k2) = (Keys::from_bytes([1; 32]), Keys::from_bytes([2; 32]));
+        let fp = |k: &Keys, ip: &str| client_fingerprint(k, ip.parse().expect("ip"));
+        let a = fp(&k1, "2001:db8:1:2::1");
+        assert_eq!(a, fp(&k1, "2001:db8:1:2::ff"), "one /64 is one client");
+        assert_ne!(a, fp(&k1, "2001:db8:1:3::1"), "another /64");
+        assert_ne!(a, fp(&k2, "2001:db8:1:2::1"), "another installation key");
+        assert_eq!(fp(&k1, "::ffff:192.0.2.1"), fp(&k1, "192.0.2.1"));
+        assert_ne!(fp(&k1, "192.0.2.1"), fp(&k1, "192.0.2.2"));
+        assert_eq!(a.len(), 64);
+    }
 }

@@ -6,6 +6,7 @@ use crate::models::contact::{field, parse, Channel};
 use crate::models::form::{FieldErrors, RawForm};
 use crate::models::ids::TeamId;
 use crate::models::receipt::{normalise_code, Receipt};
+use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::random::{form_key, valid_form_key};
 use crate::ssr::infra::rate_limit::RateLimiter;
 use crate::ssr::infra::time::long_date_time;
@@ -17,39 +18,33 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use std::net::IpAddr;
 use std::time::Instant;
 
+/// Proof that a post was counted against its client's allowance, made only by `admit`: `submit`
+/// needs it, so no way in can store a post that skipped the rate limit.
+#[derive(Debug)]
+pub struct Admitted {
+    client: IpAddr,
+}
+
 /// Counts a post from `client` against its allowance: the first thing done with any post, before
 /// its body is read or checked, so every post counts — a valid one, a robot's filled honeypot, a
 /// body of junk alike — and a refused client costs no more work.
-pub fn admit(limiter: &RateLimiter, client: IpAddr) -> Result<(), AppError> {
+pub fn admit(limiter: &RateLimiter, client: IpAddr) -> Result<Admitted, AppError> {
     limiter
         .check(client, Instant::now())
+        .map(|()| Admitted { client })
         .map_err(|_| AppError::RateLimited)
 }
 
-/// Takes a submission of `channel`'s form from `client` for `team` (the server function's way;
-/// the plain-HTML post calls `admit` before it reads the body, then `submit_admitted`). Nothing
-/// is stored unless every check passes; a repeat with the same form key, or the same content
-/// from the same client soon after, returns the first request's receipt.
+/// Takes an admitted submission of `channel`'s form for `team`. Nothing is stored unless every
+/// check passes; a repeat with the same form key, or the same content from the same client soon
+/// after, returns the first request's receipt. `keys` make the client's fingerprint.
 pub async fn submit(
     queue: &SubmissionQueue,
-    limiter: &RateLimiter,
+    keys: &Keys,
     team: TeamId,
     channel: Channel,
     form: &RawForm,
-    client: IpAddr,
-    lang: Lang,
-) -> Result<Receipt, AppError> {
-    admit(limiter, client)?;
-    submit_admitted(queue, team, channel, form, client, lang).await
-}
-
-/// `submit` after `admit`: the checks and the storing.
-pub async fn submit_admitted(
-    queue: &SubmissionQueue,
-    team: TeamId,
-    channel: Channel,
-    form: &RawForm,
-    client: IpAddr,
+    admitted: Admitted,
     lang: Lang,
 ) -> Result<Receipt, AppError> {
     if form.has_too_many_pairs() {
@@ -64,7 +59,12 @@ pub async fn submit_admitted(
         None => form_key()?,
     };
     let stored = queue
-        .store(team.0, key, request, client_fingerprint(client))
+        .store(
+            team.0,
+            key,
+            request,
+            client_fingerprint(keys, admitted.client),
+        )
         .await?;
     tracing::info!(channel = channel.as_str(), "contact request stored");
     Ok(Receipt {
