@@ -1,5 +1,6 @@
 //! Who is calling: sessions, the permission proofs services demand, passwords, two-factor login
 //! and the throttle on guessing.
+pub mod guard;
 pub mod login;
 pub mod password;
 pub mod proof;

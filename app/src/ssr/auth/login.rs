@@ -1,35 +1,21 @@
-//! Signing in and out, and changing one's own password.
-//!
-//! Every check of a secret (a password, a code) goes the same way: a place among the checks in
-//! flight (else refused at once), the attempt counted (else refused while its key is locked), and
-//! only then the check; a failure is audited with the lock it set, a success takes its count back.
-//! See `throttle` for the keys and limits.
+//! Signing in and out, and changing one's own password. Every check of a secret goes through
+//! `guard` first.
 use crate::error::AppError;
 use crate::models::audit::Action;
 use crate::models::staff::login_email;
-use crate::ssr::auth::password::Passwords;
+use crate::ssr::auth::guard::{self, ChangeRefused, Checks, Refused};
 use crate::ssr::auth::proof::SignedIn;
-use crate::ssr::auth::throttle::{self, Counted, InFlight, Scopes, Slot};
+use crate::ssr::auth::throttle::{self, Scopes};
 use crate::ssr::auth::{sessions, totp, two_factor};
 use crate::ssr::infra::db::{write_txn, Db};
-use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::secret::Secret;
 use crate::ssr::infra::secret::SecretText;
 use crate::ssr::infra::settings::AccessSettings;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::staff;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
-
-/// What checking a secret needs besides the database. Handlers take each part from the app state.
-#[derive(Clone, Copy)]
-pub struct Checks<'a> {
-    pub passwords: &'a Passwords,
-    pub in_flight: &'a InFlight,
-    pub keys: &'a Keys,
-    pub access: &'a AccessSettings,
-}
 
 /// How a login attempt ended.
 #[derive(Debug)]
@@ -50,68 +36,6 @@ pub enum Login {
     SecondFactor { token: Secret<String> },
 }
 
-/// A check refused before it was made.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Refused {
-    Busy,
-    Locked(TimeDelta),
-}
-
-/// A check that may go ahead: its attempt is counted and it holds a place in flight until dropped.
-pub(crate) struct Admitted {
-    counted: Counted,
-    _slot: Slot,
-}
-
-/// Admits one check of a secret on `scopes`' keys, or refuses it unchecked.
-pub(crate) async fn admit(
-    db: &impl Db,
-    checks: &Checks<'_>,
-    scopes: &Scopes,
-    now: DateTime<Utc>,
-) -> Result<Result<Admitted, Refused>, DbErr> {
-    let Some(slot) = checks.in_flight.enter(scopes) else {
-        return Ok(Err(Refused::Busy));
-    };
-    Ok(
-        match throttle::attempt(db, scopes, checks.access, now).await? {
-            Ok(counted) => Ok(Admitted {
-                counted,
-                _slot: slot,
-            }),
-            Err(wait) => Err(Refused::Locked(wait)),
-        },
-    )
-}
-
-/// A wrong secret: `event` goes into the log, and so does the lock this attempt set, if any.
-/// Throttle rows that no longer count are cleared on the way.
-pub(crate) async fn record_failure(
-    txn: &DatabaseTransaction,
-    admitted: &Admitted,
-    event: Event,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    throttle::prune(txn, now).await?;
-    let locks = &admitted.counted.locks;
-    let locked = (!locks.is_empty()).then(|| Event {
-        action: Action::LoginLocked,
-        detail: Some(
-            locks
-                .iter()
-                .map(|l| l.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        ..event.clone()
-    });
-    audit::record(txn, event).await?;
-    if let Some(e) = locked {
-        audit::record(txn, e).await?;
-    }
-    Ok(())
-}
-
 /// Checks `email` and `password`. `old_token` is the session the browser already had, if any:
 /// it is ended, so the session id always changes at login.
 pub async fn login(
@@ -126,7 +50,7 @@ pub async fn login(
     let email = login_email(email).unwrap_or_else(|| email.trim().to_lowercase());
     // Known or not, the same keys, limits and work: nothing tells which accounts exist.
     let scopes = throttle::scopes(checks.keys, &email, client);
-    let admitted = match admit(db, &checks, &scopes, now).await? {
+    let admitted = match guard::admit(db, &checks, &scopes, now).await? {
         Ok(a) => a,
         Err(Refused::Busy) => return Ok(Login::Busy),
         Err(Refused::Locked(wait)) => return Ok(Login::Locked(wait)),
@@ -171,7 +95,7 @@ pub async fn login(
                 client,
                 ..Event::new(Action::LoginFailed)
             };
-            record_failure(&txn, &admitted, event, now).await?;
+            guard::record_failure(&txn, &admitted, event, now).await?;
             Login::Failed
         }
     };
@@ -200,7 +124,7 @@ pub async fn second_factor(
         return Err(AppError::Unauthorized);
     };
     let scopes = throttle::scopes(checks.keys, &m.email, client);
-    let admitted = match admit(db, &checks, &scopes, now).await? {
+    let admitted = match guard::admit(db, &checks, &scopes, now).await? {
         Ok(a) => a,
         Err(Refused::Busy) => return Ok(Login::Busy),
         Err(Refused::Locked(wait)) => return Ok(Login::Locked(wait)),
@@ -227,7 +151,7 @@ pub async fn second_factor(
             detail: Some("two-factor code".into()),
             ..Event::new(Action::LoginFailed)
         };
-        record_failure(&txn, &admitted, event, now).await?;
+        guard::record_failure(&txn, &admitted, event, now).await?;
         txn.commit().await?;
         return Ok(Login::Failed);
     };
@@ -298,27 +222,6 @@ pub async fn logout(
     Ok(())
 }
 
-/// Why a change that needs the current password (and for two-factor off, a code) was refused.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ChangeRefused {
-    /// The current password (or the code) is wrong.
-    WrongCurrent,
-    SameAsBefore,
-    /// Too many checks of this account or from this client at once.
-    Busy,
-    /// Too many failures: locked for this long.
-    Locked(TimeDelta),
-}
-
-impl From<Refused> for ChangeRefused {
-    fn from(r: Refused) -> Self {
-        match r {
-            Refused::Busy => ChangeRefused::Busy,
-            Refused::Locked(wait) => ChangeRefused::Locked(wait),
-        }
-    }
-}
-
 /// Replaces the caller's password. The current password is throttled like a login (the same
 /// keys: a stolen session cannot guess it faster than the login page could). Every other session
 /// of theirs ends and theirs goes on under a new id: the token is returned for the cookie.
@@ -338,7 +241,7 @@ pub async fn change_password(
         .ok_or(AppError::Unauthorized)?;
     let now = Utc::now();
     let scopes = throttle::scopes(checks.keys, &member.email, who.client());
-    let admitted = match admit(db, &checks, &scopes, now).await? {
+    let admitted = match guard::admit(db, &checks, &scopes, now).await? {
         Ok(a) => a,
         Err(r) => return Ok(Err(r.into())),
     };
@@ -352,7 +255,7 @@ pub async fn change_password(
             subject: Some(("staff", who.id().to_string())),
             ..who.event(Action::PasswordChangeFailed)
         };
-        record_failure(&txn, &admitted, event, now).await?;
+        guard::record_failure(&txn, &admitted, event, now).await?;
         txn.commit().await?;
         return Ok(Err(ChangeRefused::WrongCurrent));
     }

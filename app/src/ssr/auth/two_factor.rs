@@ -5,7 +5,7 @@ use crate::models::audit::Action;
 use crate::models::form::FieldErrors;
 use crate::models::ids::StaffId;
 use crate::models::two_factor::{field, Enrolment, TwoFactorView};
-use crate::ssr::auth::login::{self, ChangeRefused, Checks};
+use crate::ssr::auth::guard::{self, ChangeRefused, Checks};
 use crate::ssr::auth::proof::{SignedIn, Staff};
 use crate::ssr::auth::{sessions, throttle, totp};
 use crate::ssr::infra::db::{write_txn, Db};
@@ -232,7 +232,7 @@ pub async fn disable(
         .ok_or_else(|| invalid(K::err_code))?;
     let now = Utc::now();
     let scopes = throttle::scopes(checks.keys, &m.email, who.client());
-    let admitted = match login::admit(db, &checks, &scopes, now).await? {
+    let admitted = match guard::admit(db, &checks, &scopes, now).await? {
         Ok(a) => a,
         Err(r) => return Ok(Err(r.into())),
     };
@@ -249,7 +249,7 @@ pub async fn disable(
     };
     if !both_right {
         let failed = event(who, Action::TwoFactorDisableFailed);
-        login::record_failure(&txn, &admitted, failed, now).await?;
+        guard::record_failure(&txn, &admitted, failed, now).await?;
         txn.commit().await?;
         return Ok(Err(ChangeRefused::WrongCurrent));
     }
