@@ -17,7 +17,12 @@ const navigatorEmail = `lots-${Date.now()}@e2e.se`;
 function addAdmin() {
   execFileSync(process.env.E2E_BIN as string, ['user', 'add', '--email', adminEmail, '--name', 'Alva Admin', '--role', 'admin'], {
     input: `${adminPassword}\n`,
-    env: { ...process.env, DATABASE_URL: `sqlite://${process.env.E2E_DB}?mode=rwc` },
+    // The server's database and its installation key (the console refuses another key).
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${process.env.E2E_DB}?mode=rwc`,
+      HALSOLOTS_KEY_FILE: `${process.env.E2E_DB}.key`,
+    },
   });
 }
 
