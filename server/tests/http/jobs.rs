@@ -404,3 +404,21 @@ async fn a_serving_instance_runs_the_jobs_by_itself() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_jobs_migration_goes_down_and_up_again() {
+    use migrations::{Migrator, MigratorTrait};
+    on_each_db(
+        |_| {},
+        |app| async move {
+            let app = app;
+            jobs::run_due(&app.state, t0()).await.unwrap();
+            Migrator::down(&app.state.db, Some(1)).await.unwrap();
+            assert!(job::Entity::find().all(&app.state.db).await.is_err());
+            Migrator::up(&app.state.db, None).await.unwrap();
+            assert!(jobs_of(&app).await.is_empty());
+            assert_eq!(jobs::run_due(&app.state, t0()).await.unwrap().done, 2);
+        },
+    )
+    .await;
+}

@@ -14,7 +14,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Select, Set,
 };
 
 /// A job this instance holds until its lease ends.
@@ -104,6 +104,26 @@ pub async fn enqueue(
     Ok(done.last_insert_id)
 }
 
+/// Due at `now_ms` and not claimed (or the claim ran out).
+fn free(now_ms: i64) -> Condition {
+    Condition::all().add(job::Column::RunAt.lte(now_ms)).add(
+        Condition::any()
+            .add(job::Column::ClaimedUntil.is_null())
+            .add(job::Column::ClaimedUntil.lte(now_ms)),
+    )
+}
+
+/// Up to `limit` free jobs, oldest due first, locked for this transaction; rows another
+/// transaction holds are skipped, not waited for (PostgreSQL; SQLite leaves the clause out).
+fn due(now_ms: i64, limit: u64) -> Select<job::Entity> {
+    job::Entity::find()
+        .filter(free(now_ms))
+        .order_by_asc(job::Column::RunAt)
+        .order_by_asc(job::Column::Id)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+}
+
 /// Claims up to `limit` jobs due at `now` for `instance`, until `now + lease`, oldest due first.
 pub async fn claim(
     db: &impl Db,
@@ -113,22 +133,8 @@ pub async fn claim(
     limit: u64,
 ) -> Result<Vec<Claimed>, DbErr> {
     let now_ms = ms(now);
-    let free = || {
-        Condition::all().add(job::Column::RunAt.lte(now_ms)).add(
-            Condition::any()
-                .add(job::Column::ClaimedUntil.is_null())
-                .add(job::Column::ClaimedUntil.lte(now_ms)),
-        )
-    };
     let txn = write_txn(db).await?;
-    let due = job::Entity::find()
-        .filter(free())
-        .order_by_asc(job::Column::RunAt)
-        .order_by_asc(job::Column::Id)
-        .limit(limit)
-        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .all(&txn)
-        .await?;
+    let due = due(now_ms, limit).all(&txn).await?;
     if due.is_empty() {
         txn.commit().await?;
         return Ok(Vec::new());
@@ -139,7 +145,7 @@ pub async fn claim(
         .col_expr(job::Column::ClaimedUntil, Expr::value(ms(now + lease)))
         .filter(job::Column::Id.is_in(ids))
         // Checked again on the rows written: on PostgreSQL they are locked by now, so this holds.
-        .filter(free())
+        .filter(free(now_ms))
         .exec(&txn)
         .await?;
     txn.commit().await?;
@@ -205,4 +211,19 @@ pub async fn finish(
         }
     };
     Ok(done == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{DbBackend, QueryTrait};
+
+    #[test]
+    fn claims_skip_rows_another_instance_holds_on_postgres() {
+        let pg = due(5, 20).build(DbBackend::Postgres).to_string();
+        assert!(pg.ends_with("FOR UPDATE SKIP LOCKED"), "{pg}");
+        assert!(pg.contains(r#""claimed_until" <= 5"#), "{pg}");
+        let lite = due(5, 20).build(DbBackend::Sqlite).to_string();
+        assert!(!lite.contains("FOR UPDATE"), "{lite}");
+    }
 }
