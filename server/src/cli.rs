@@ -1,4 +1,5 @@
-//! The command line: `halsolots [serve [--addr A]] | migrate | demo-data | user … | audit …`.
+//! The command line: `halsolots [serve [--addr A]] | migrate | demo-data | team … | user … |
+//! audit …`.
 use crate::config::Config;
 use app::models::staff::Role;
 use app::ssr::infra::secret::Secret;
@@ -13,6 +14,17 @@ pub enum Command {
     Migrate,
     /// Add demo requests and demo accounts to an empty database and exit.
     DemoData,
+    /// Add a team to the installation (another municipality's service).
+    TeamAdd {
+        slug: String,
+        name: String,
+        municipality: String,
+        phone: Option<String>,
+        email: Option<String>,
+        first_contact_days: Option<String>,
+    },
+    /// List the installation's teams.
+    TeamList,
     /// Add a staff account; the password comes from stdin or `HALSOLOTS_PASSWORD`.
     UserAdd {
         email: String,
@@ -48,6 +60,10 @@ Commands:
   serve [--addr ADDR]        serve the site (default; ADDR like 127.0.0.1:3000)
   migrate                    bring the database schema up to date
   demo-data                  fill an empty database with fictional demo requests and accounts
+  team add --slug S --name N --municipality M [--phone P] [--email E]
+           [--first-contact-days D]
+                             add a team (slug: 2-40 of a-z, 0-9, -); prints its id
+  team list                  list the teams: slug, name, municipality, active staff
   user add --email E --name N --role admin|navigator|analyst [--team SLUG]
                              add a staff account
   user deactivate --email E  stop an account from logging in (ends its sessions)
@@ -103,6 +119,34 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         }
         Some("migrate") => Ok(Command::Migrate),
         Some("demo-data") => Ok(Command::DemoData),
+        Some("team") => match it.next() {
+            Some("add") => {
+                let o = options(
+                    it,
+                    &[
+                        "--slug",
+                        "--name",
+                        "--municipality",
+                        "--phone",
+                        "--email",
+                        "--first-contact-days",
+                    ],
+                )?;
+                Ok(Command::TeamAdd {
+                    slug: need(&o, "--slug")?,
+                    name: need(&o, "--name")?,
+                    municipality: need(&o, "--municipality")?,
+                    phone: take(&o, "--phone"),
+                    email: take(&o, "--email"),
+                    first_contact_days: take(&o, "--first-contact-days"),
+                })
+            }
+            Some("list") => {
+                options(it, &[])?;
+                Ok(Command::TeamList)
+            }
+            _ => Err("team needs add or list".into()),
+        },
         Some("user") => match it.next() {
             Some("add") => {
                 let o = options(it, &["--email", "--name", "--role", "--team"])?;
@@ -227,6 +271,30 @@ mod tests {
         ]))
         .is_err());
         assert!(parse(&args(&["user", "add", "--password", "x"])).is_err());
+        assert_eq!(
+            parse(&args(&[
+                "team",
+                "add",
+                "--slug",
+                "hogsby",
+                "--name",
+                "Lotsen",
+                "--municipality",
+                "Högsby"
+            ])),
+            Ok(Command::TeamAdd {
+                slug: "hogsby".into(),
+                name: "Lotsen".into(),
+                municipality: "Högsby".into(),
+                phone: None,
+                email: None,
+                first_contact_days: None,
+            })
+        );
+        assert!(parse(&args(&["team", "add", "--slug", "x", "--name", "Lotsen"])).is_err());
+        assert_eq!(parse(&args(&["team", "list"])), Ok(Command::TeamList));
+        assert!(parse(&args(&["team", "list", "--all"])).is_err());
+        assert!(parse(&args(&["team"])).is_err());
         assert!(parse(&args(&["user", "add", "--name", "Ann", "--role", "admin"])).is_err());
         assert_eq!(
             parse(&args(&["user", "deactivate", "--email", "a@b.se"])),

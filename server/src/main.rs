@@ -3,10 +3,12 @@ use app::error::AppError;
 use app::i18n::{text, Lang};
 use app::models::form::{FieldErrors, RawForm};
 use app::models::staff::{check_password, field, parse_new_staff};
+use app::models::team::parse_new_team;
 use app::ssr::infra::secret::Secret;
 use app::ssr::repo::audit::{self, Checkpoint, Verdict};
 use app::ssr::repo::entities::team;
 use app::ssr::services::staff::{self, Change};
+use app::ssr::services::team::{self as team_service, TeamSummary};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::cli::{self, Command};
 use server::config::Config;
@@ -55,6 +57,39 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             let added = demo_data::load(&state).await?;
             println!("Demo data: {added} fictional requests added.");
             demo_data::print_accounts(&demo_data::accounts(&state).await?);
+            Ok(())
+        }
+        Command::TeamAdd {
+            slug,
+            name,
+            municipality,
+            phone,
+            email,
+            first_contact_days,
+        } => {
+            let form = RawForm::from_pairs(&[
+                (field::SLUG, &slug),
+                (field::TEAM_NAME, &name),
+                (field::MUNICIPALITY, &municipality),
+                (field::PHONE, phone.as_deref().unwrap_or("")),
+                (field::EMAIL, email.as_deref().unwrap_or("")),
+                (field::DAYS, first_contact_days.as_deref().unwrap_or("")),
+            ]);
+            let new = parse_new_team(&form).map_err(|e| describe(&e))?;
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            let id = team_service::create_from_console(&state.db, new, state.clock.now())
+                .await
+                .map_err(|e| match e {
+                    AppError::Invalid(errors) => describe(&errors),
+                    other => other.to_string(),
+                })?;
+            println!("Added team {slug} (id {id}).");
+            Ok(())
+        }
+        Command::TeamList => {
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            let teams = team_service::list_for_console(&state.db).await?;
+            print!("{}", team_table(&teams));
             Ok(())
         }
         Command::UserAdd {
@@ -169,14 +204,35 @@ fn init_logging(json: bool) {
     }
 }
 
-/// Field errors as one English line for the console.
+/// `team list`'s table: one line per team, columns separated by tabs under a heading.
+fn team_table(teams: &[TeamSummary]) -> String {
+    let mut out = String::from("slug\tname\tmunicipality\tactive staff\n");
+    for t in teams {
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            t.slug, t.name, t.municipality, t.active_staff
+        ));
+    }
+    out
+}
+
+/// Field errors as one English line for the console, each named by its option.
 fn describe(errors: &FieldErrors) -> String {
     errors
         .0
         .iter()
-        .map(|e| format!("--{}: {}", e.field, text(Lang::En, e.key)))
+        .map(|e| format!("--{}: {}", option_name(&e.field), text(Lang::En, e.key)))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The console option a form field comes from (`team_name` is `--name`, `first_contact_days` is
+/// `--first-contact-days`).
+fn option_name(field: &str) -> String {
+    match field {
+        field::TEAM_NAME => "name".into(),
+        other => other.replace('_', "-"),
+    }
 }
 
 /// `halsolots user deactivate | reset-password | reset-two-factor`: `change` to the account with

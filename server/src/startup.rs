@@ -152,6 +152,8 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let state = build_state(config.settings.clone(), config.leptos.clone()).await?;
     state.team.keep_fresh(state.db.clone());
+    // Only a serving instance runs background jobs (not `migrate` or the console commands).
+    let jobs = app::ssr::jobs::start(state.clone());
     if config.demo_data {
         let added = crate::demo_data::load(&state).await?;
         tracing::info!(added, "demo data");
@@ -168,6 +170,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         header_timeout,
     )
     .await?;
+    jobs.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -19,12 +19,16 @@ mod authz_matrix;
 mod durability;
 #[path = "http/forms.rs"]
 mod forms;
+#[path = "http/jobs.rs"]
+mod jobs;
 #[path = "http/ops.rs"]
 mod ops;
 #[path = "http/resilience.rs"]
 mod resilience;
 #[path = "http/staff.rs"]
 mod staff;
+#[path = "http/teams.rs"]
+mod teams;
 #[path = "http/tls.rs"]
 mod tls;
 #[path = "http/two_factor.rs"]

@@ -161,6 +161,7 @@ pub mod field {
     pub const PHONE: &str = "phone";
     pub const DAYS: &str = "first_contact_days";
     pub const REQUIRE_TWO_FACTOR: &str = "require_two_factor";
+    pub const SLUG: &str = "slug";
 }
 
 /// A new account as the admin typed it, checked.

@@ -34,6 +34,79 @@ pub struct TeamUpdate {
 pub const DAYS_MAX: u8 = 30;
 
 pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
+    let (d, errors) = details(form, true);
+    match (d.phone, d.email, d.first_contact_days) {
+        (Some(phone), Some(email), Some(first_contact_days)) if errors.is_empty() => {
+            Ok(TeamUpdate {
+                name: d.name,
+                municipality: d.municipality,
+                phone,
+                email,
+                first_contact_days,
+                require_two_factor: form.get(field::REQUIRE_TWO_FACTOR) == "yes",
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A new team (`halsolots team add`), checked as the settings form checks them. Phone and e-mail
+/// may be left out: the team's admin then fills them in the settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTeam {
+    pub slug: String,
+    pub name: String,
+    pub municipality: String,
+    pub phone: Option<Phone>,
+    pub email: Option<Email>,
+    pub first_contact_days: u8,
+}
+
+/// The default promise of a new team, in working days.
+pub const DAYS_DEFAULT: u8 = 3;
+
+/// A team's key in the installation (and, later, in its addresses): 2–40 characters, lower-case
+/// `a`–`z`, digits and `-`.
+pub fn parse_slug(raw: &str) -> Option<String> {
+    let ok = (2..=40).contains(&raw.len())
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    ok.then(|| raw.to_string())
+}
+
+/// Checks a new team: the slug, then every field as `parse_team_settings` does, except that an
+/// empty phone, e-mail or number of days is allowed (none, none, `DAYS_DEFAULT`).
+pub fn parse_new_team(form: &RawForm) -> Result<NewTeam, FieldErrors> {
+    let (d, mut errors) = details(form, false);
+    let slug = parse_slug(form.get(field::SLUG));
+    if slug.is_none() {
+        errors.add(field::SLUG, K::err_slug);
+    }
+    match (slug, d.first_contact_days) {
+        (Some(slug), Some(first_contact_days)) if errors.is_empty() => Ok(NewTeam {
+            slug,
+            name: d.name,
+            municipality: d.municipality,
+            phone: d.phone,
+            email: d.email,
+            first_contact_days,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The details both forms share, each checked; `None` where a field is wrong or (unless
+/// `required`) empty.
+struct Details {
+    name: String,
+    municipality: String,
+    phone: Option<Phone>,
+    email: Option<Email>,
+    first_contact_days: Option<u8>,
+}
+
+fn details(form: &RawForm, required: bool) -> (Details, FieldErrors) {
     let mut errors = FieldErrors::default();
     let mut text = |name: &str, missing: K| {
         let raw = form.get(name);
@@ -49,41 +122,48 @@ pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
     };
     let name = text(field::TEAM_NAME, K::err_team_name);
     let municipality = text(field::MUNICIPALITY, K::err_municipality);
-    let phone = Phone::parse(form.get(field::PHONE));
-    if has_format_chars(form.get(field::PHONE)) {
-        errors.add(field::PHONE, K::err_invisible);
-    } else if phone.is_none() {
-        errors.add(field::PHONE, K::err_phone_invalid);
-    }
-    let email = Email::check(form.get(field::EMAIL));
-    match email {
-        Err(EmailProblem::Invisible) => errors.add(field::EMAIL, K::err_invisible),
-        Err(EmailProblem::Invalid) => errors.add(field::EMAIL, K::err_email_invalid),
-        Ok(_) => {}
-    }
-    let email = email.ok();
-    let days = form
-        .get(field::DAYS)
-        .trim()
-        .parse::<u8>()
-        .ok()
-        .filter(|d| (1..=DAYS_MAX).contains(d));
-    if days.is_none() {
-        errors.add(field::DAYS, K::err_days);
-    }
-    match (phone, email, days) {
-        (Some(phone), Some(email), Some(first_contact_days)) if errors.is_empty() => {
-            Ok(TeamUpdate {
-                name,
-                municipality,
-                phone,
-                email,
-                first_contact_days,
-                require_two_factor: form.get(field::REQUIRE_TWO_FACTOR) == "yes",
-            })
+    let given = |name: &str| required || !form.get(name).trim().is_empty();
+    let mut phone = None;
+    if given(field::PHONE) {
+        phone = Phone::parse(form.get(field::PHONE));
+        if has_format_chars(form.get(field::PHONE)) {
+            errors.add(field::PHONE, K::err_invisible);
+        } else if phone.is_none() {
+            errors.add(field::PHONE, K::err_phone_invalid);
         }
-        _ => Err(errors),
     }
+    let mut email = None;
+    if given(field::EMAIL) {
+        let checked = Email::check(form.get(field::EMAIL));
+        match checked {
+            Err(EmailProblem::Invisible) => errors.add(field::EMAIL, K::err_invisible),
+            Err(EmailProblem::Invalid) => errors.add(field::EMAIL, K::err_email_invalid),
+            Ok(_) => {}
+        }
+        email = checked.ok();
+    }
+    let first_contact_days = if given(field::DAYS) {
+        let days = form
+            .get(field::DAYS)
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|d| (1..=DAYS_MAX).contains(d));
+        if days.is_none() {
+            errors.add(field::DAYS, K::err_days);
+        }
+        days
+    } else {
+        Some(DAYS_DEFAULT)
+    };
+    let d = Details {
+        name,
+        municipality,
+        phone,
+        email,
+        first_contact_days,
+    };
+    (d, errors)
 }
 
 #[cfg(test)]
@@ -113,5 +193,61 @@ mod tests {
         let e = parse_team_settings(&RawForm::default()).unwrap_err();
         assert_eq!(e.get(field::TEAM_NAME), Some(K::err_team_name));
         assert_eq!(e.get(field::PHONE), Some(K::err_phone_invalid));
+    }
+
+    #[test]
+    fn slugs_are_short_lower_case_words() {
+        for ok in ["ab", "hogsby", "region-kalmar-2", &"a".repeat(40)] {
+            assert_eq!(parse_slug(ok).as_deref(), Some(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a",
+            "Hogsby",
+            "högsby",
+            "a b",
+            "a_b",
+            "a/b",
+            &"a".repeat(41),
+        ] {
+            assert_eq!(parse_slug(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_new_team_needs_slug_name_and_municipality_only() {
+        let f = |pairs: &[(&str, &str)]| parse_new_team(&RawForm::from_pairs(pairs));
+        let t = f(&[
+            ("slug", "hogsby"),
+            ("team_name", "Hälsolotsen Högsby"),
+            ("municipality", "Högsby kommun"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (t.slug.as_str(), t.phone, t.email, t.first_contact_days),
+            ("hogsby", None, None, DAYS_DEFAULT)
+        );
+        let t = f(&[
+            ("slug", "hogsby"),
+            ("team_name", "Hälsolotsen"),
+            ("municipality", "Högsby kommun"),
+            ("phone", "0491-123 45"),
+            ("email", "lots@hogsby.se"),
+            ("first_contact_days", "5"),
+        ])
+        .unwrap();
+        assert_eq!(t.phone.unwrap().e164(), "+4649112345");
+        assert_eq!(t.first_contact_days, 5);
+        let e = f(&[
+            ("slug", "Högsby"),
+            ("phone", "12"),
+            ("first_contact_days", "0"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.get(field::SLUG), Some(K::err_slug));
+        assert_eq!(e.get(field::TEAM_NAME), Some(K::err_team_name));
+        assert_eq!(e.get(field::MUNICIPALITY), Some(K::err_municipality));
+        assert_eq!(e.get(field::PHONE), Some(K::err_phone_invalid));
+        assert_eq!(e.get(field::DAYS), Some(K::err_days));
     }
 }

@@ -21,7 +21,7 @@ pub fn here() -> Result<(AppState, Parts), AppError> {
 /// The app state and the caller checked for the proof `A` (`Proof<ManageStaff>`, `SignedIn`…).
 pub async fn authorise<A: Check>() -> Result<(AppState, A), AppError> {
     let (state, parts) = here()?;
-    let proof = A::check(&state.db, &state.settings.access, &parts).await?;
+    let proof = A::check(&state.db, &state.settings.access, &parts, state.clock.now()).await?;
     Ok((state, proof))
 }
 

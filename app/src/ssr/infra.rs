@@ -1,5 +1,6 @@
 //! What everything stands on, knowing nothing of the layers above: the database connection,
-//! settings, time, randomness, secrets, rate limits.
+//! settings, the clock, time formats, randomness, secrets, rate limits.
+pub mod clock;
 pub mod db;
 pub mod digest;
 pub mod keys;

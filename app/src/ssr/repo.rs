@@ -2,4 +2,5 @@
 pub mod audit;
 pub mod contact_requests;
 pub mod entities;
+pub mod jobs;
 pub mod teams;

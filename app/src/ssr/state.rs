@@ -3,6 +3,7 @@
 use crate::models::ids::TeamId;
 use crate::ssr::auth::password::{HashFailed, Passwords};
 use crate::ssr::auth::throttle::InFlight;
+use crate::ssr::infra::clock::Clock;
 use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::rate_limit::RateLimiter;
 use crate::ssr::infra::settings::Settings;
@@ -29,6 +30,10 @@ pub struct AppState {
     /// The team's public details as the pages show them.
     pub team: TeamCache,
     pub leptos: LeptosOptions,
+    /// Now: real time, unless a test set it (shared by every clone of the state).
+    pub clock: Clock,
+    /// This app instance among those on one database: who holds a background job's claim.
+    pub instance_id: Arc<str>,
 }
 
 impl AppState {
@@ -52,7 +57,22 @@ impl AppState {
             db,
             team_id,
             leptos,
+            clock: Clock::real(),
+            instance_id: instance_id().into(),
         })
+    }
+}
+
+/// A name for this instance, unique among those on one database (random; not a secret).
+fn instance_id() -> String {
+    match crate::ssr::infra::random::random_bytes::<8>() {
+        Ok(b) => hex::encode(b),
+        // Not a secret, so the random source failing need not stop the start.
+        Err(_) => format!(
+            "p{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ),
     }
 }
 

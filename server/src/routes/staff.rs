@@ -57,7 +57,7 @@ impl<A: Check + 'static> FromRequest<AppState> for Authorised<A> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (parts, form) = read_form(req).await;
-        match A::check(&state.db, &state.settings.access, &parts).await {
+        match A::check(&state.db, &state.settings.access, &parts, state.clock.now()).await {
             Ok(who) => Ok(Authorised { parts, who, form }),
             Err(e) => Err(refuse(state.clone(), parts, e, None).await),
         }
@@ -136,6 +136,7 @@ fn checks(state: &AppState) -> Checks<'_> {
         in_flight: &state.logins,
         keys: &state.keys,
         access: &state.settings.access,
+        now: state.clock.now(),
     }
 }
 
@@ -327,7 +328,16 @@ pub async fn two_factor(
         return refuse(state, parts, AppError::Invalid(missing), None).await;
     }
     match action {
-        "confirm" => match two_factor::confirm(&state.db, &state.keys, access, &who, code).await {
+        "confirm" => match two_factor::confirm(
+            &state.db,
+            &state.keys,
+            access,
+            &who,
+            code,
+            state.clock.now(),
+        )
+        .await
+        {
             Ok((codes, token)) => {
                 let cookie = sessions::set_cookie(access, token.expose());
                 carry_session(&mut parts, access, &token);

@@ -378,25 +378,6 @@ async fn the_log_page_shows_and_filters_entries() {
     .await;
 }
 
-/// Runs `halsolots ARGS` on the test app's database with its key.
-fn halsolots(app: &TestApp, args: &[&str]) -> std::process::Output {
-    let url = &app.state.settings.database_url;
-    std::process::Command::new(env!("CARGO_BIN_EXE_halsolots"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("HALSOLOTS_KEY", key_hex(url))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// What someone who can write to the database file (SQLite) or is its superuser (PostgreSQL)
 /// can do about the append-only triggers: drop or disable them.
 async fn lift_guards(app: &TestApp) {

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -14,7 +14,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(db_url: &str, port: u16) -> Child {
+pub fn start(db_url: &str, port: u16) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_halsolots"))
         .arg("serve")
         .env("DATABASE_URL", db_url)

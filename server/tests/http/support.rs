@@ -494,3 +494,22 @@ pub fn session_cookie(res: &TestResponse) -> Option<String> {
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
 }
+
+/// Runs `halsolots ARGS` on the test app's database with its key.
+pub fn halsolots(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let url = &app.state.settings.database_url;
+    std::process::Command::new(env!("CARGO_BIN_EXE_halsolots"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("HALSOLOTS_KEY", key_hex(url))
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

@@ -24,6 +24,7 @@ pub fn action_label(action: Action) -> K {
         Action::StaffActivate => K::act_staff_activate,
         Action::StaffPasswordReset => K::act_staff_password_reset,
         Action::TeamUpdate => K::act_team_update,
+        Action::TeamCreate => K::act_team_create,
         Action::AuditRead => K::act_audit_read,
         Action::ContactRequestCreate => K::act_contact_request_create,
         Action::TwoFactorEnable => K::act_two_factor_enable,

@@ -20,6 +20,8 @@ pub struct Checks<'a> {
     pub in_flight: &'a InFlight,
     pub keys: &'a Keys,
     pub access: &'a AccessSettings,
+    /// Now, by the app's clock (sessions start and throttle windows run from it).
+    pub now: DateTime<Utc>,
 }
 
 /// A check refused before it was made.

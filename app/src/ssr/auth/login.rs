@@ -13,7 +13,7 @@ use crate::ssr::infra::secret::SecretText;
 use crate::ssr::infra::settings::AccessSettings;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::staff;
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
 
@@ -46,7 +46,7 @@ pub async fn login(
     client: Option<IpAddr>,
     old_token: Option<Secret<String>>,
 ) -> Result<Login, AppError> {
-    let now = Utc::now();
+    let now = checks.now;
     let email = login_email(email).unwrap_or_else(|| email.trim().to_lowercase());
     // Known or not, the same keys, limits and work: nothing tells which accounts exist.
     let scopes = throttle::scopes(checks.keys, &email, client);
@@ -81,7 +81,7 @@ pub async fn login(
             if let Some(old) = &old_token {
                 sessions::end(&txn, old.expose()).await?;
             }
-            let token = complete_login(&txn, &m, &scopes, checks.access, client, None).await?;
+            let token = complete_login(&txn, &m, &scopes, checks.access, client, None, now).await?;
             Login::Ok {
                 token,
                 must_change_password: m.must_change_password,
@@ -118,7 +118,7 @@ pub async fn second_factor(
     code: &str,
     client: Option<IpAddr>,
 ) -> Result<Login, AppError> {
-    let now = Utc::now();
+    let now = checks.now;
     let found = sessions::find(db, token.expose(), checks.access, now).await?;
     let Some(m) = found.filter(|f| f.second_factor_pending).map(|f| f.staff) else {
         return Err(AppError::Unauthorized);
@@ -134,7 +134,15 @@ pub async fn second_factor(
         .totp_secret
         .as_ref()
         .and_then(|sealed| two_factor::open_secret(checks.keys, m.id, sealed))
-        .and_then(|secret| totp::verify(secret.expose(), code, now.timestamp(), m.totp_last_step));
+        .and_then(|secret| {
+            // The authenticator on the phone follows real time, whatever a test set the clock to.
+            totp::verify(
+                secret.expose(),
+                code,
+                Utc::now().timestamp(),
+                m.totp_last_step,
+            )
+        });
     let how = match step {
         Some(step) => two_factor::spend_step(&txn, m.id, step)
             .await?
@@ -160,7 +168,7 @@ pub async fn second_factor(
         txn.rollback().await?;
         return Err(AppError::Unauthorized);
     }
-    let token = complete_login(&txn, &m, &scopes, checks.access, client, Some(how)).await?;
+    let token = complete_login(&txn, &m, &scopes, checks.access, client, Some(how), now).await?;
     txn.commit().await?;
     drop(admitted);
     Ok(Login::Ok {
@@ -178,9 +186,10 @@ async fn complete_login(
     access: &AccessSettings,
     client: Option<IpAddr>,
     how: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<Secret<String>, DbErr> {
     throttle::succeed(txn, scopes, access).await?;
-    let token = sessions::start(txn, m.id, access, Utc::now(), false).await?;
+    let token = sessions::start(txn, m.id, access, now, false).await?;
     audit::record(
         txn,
         Event {
@@ -239,7 +248,7 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let now = Utc::now();
+    let now = checks.now;
     let scopes = throttle::scopes(checks.keys, &member.email, who.client());
     let admitted = match guard::admit(db, &checks, &scopes, now).await? {
         Ok(a) => a,

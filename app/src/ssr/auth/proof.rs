@@ -52,6 +52,7 @@ use crate::ssr::client::ClientIp;
 use crate::ssr::infra::settings::AccessSettings;
 use crate::ssr::repo::audit::Event;
 use crate::ssr::repo::entities::team;
+use chrono::{DateTime, Utc};
 use http::request::Parts;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use std::future::Future;
@@ -177,11 +178,12 @@ pub async fn identify(
     conn: &impl ConnectionTrait,
     access: &AccessSettings,
     parts: &Parts,
+    now: DateTime<Utc>,
 ) -> Result<Option<Staff>, AppError> {
     let Some(token) = sessions::token_from(&parts.headers, access) else {
         return Ok(None);
     };
-    let found = sessions::find(conn, token.expose(), access, chrono::Utc::now()).await?;
+    let found = sessions::find(conn, token.expose(), access, now).await?;
     // A session still waiting for its second factor is no one yet.
     let Some(m) = found.filter(|f| !f.second_factor_pending).map(|f| f.staff) else {
         return Ok(None);
@@ -207,8 +209,9 @@ pub async fn signed_in(
     conn: &impl ConnectionTrait,
     access: &AccessSettings,
     parts: &Parts,
+    now: DateTime<Utc>,
 ) -> Result<SignedIn, AppError> {
-    let staff = identify(conn, access, parts)
+    let staff = identify(conn, access, parts, now)
         .await?
         .ok_or(AppError::Unauthorized)?;
     Ok(SignedIn { staff })
@@ -220,8 +223,9 @@ pub async fn require<P: Permit>(
     conn: &impl ConnectionTrait,
     access: &AccessSettings,
     parts: &Parts,
+    now: DateTime<Utc>,
 ) -> Result<Proof<P>, AppError> {
-    let SignedIn { staff } = signed_in(conn, access, parts).await?;
+    let SignedIn { staff } = signed_in(conn, access, parts, now).await?;
     if staff.must_change_password || staff.needs_two_factor {
         return Err(AppError::SetupRequired);
     }
@@ -241,6 +245,7 @@ pub trait Check: Sized + Send {
         conn: &impl ConnectionTrait,
         access: &AccessSettings,
         parts: &Parts,
+        now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Self, AppError>> + Send;
 }
 
@@ -249,8 +254,9 @@ impl Check for SignedIn {
         conn: &impl ConnectionTrait,
         access: &AccessSettings,
         parts: &Parts,
+        now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
-        signed_in(conn, access, parts).await
+        signed_in(conn, access, parts, now).await
     }
 }
 
@@ -259,7 +265,8 @@ impl<P: Permit> Check for Proof<P> {
         conn: &impl ConnectionTrait,
         access: &AccessSettings,
         parts: &Parts,
+        now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
-        require::<P>(conn, access, parts).await
+        require::<P>(conn, access, parts, now).await
     }
 }

@@ -9,7 +9,7 @@ use crate::ssr::repo::entities::{staff, staff_session as session};
 use chrono::{DateTime, TimeDelta, Utc};
 use http::HeaderMap;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 /// How often `last_seen_at` is written: often enough for the idle timeout, rare enough that
 /// reading a page does not write to the database every time.
@@ -177,6 +177,25 @@ pub async fn consume_pending(conn: &impl ConnectionTrait, token: &str) -> Result
         .exec(conn)
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+/// Deletes every session past its absolute end or unused for the idle timeout (what `find` would
+/// refuse), so they do not stay in the table when nobody comes back with their cookie. Run by the
+/// background job `sessions.prune`. Returns how many were deleted.
+pub async fn prune(
+    conn: &impl ConnectionTrait,
+    access: &AccessSettings,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let done = session::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::LastSeenAt.lte(now - access.session_idle)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 #[cfg(test)]

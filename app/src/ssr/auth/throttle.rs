@@ -363,6 +363,22 @@ pub async fn prune(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u6
     Ok(done.rows_affected)
 }
 
+/// Deletes every row that no longer counts, a batch at a time (the background job
+/// `login_throttle.prune`, so the table is cleaned even when nobody fails a login). Returns how
+/// many were deleted.
+pub async fn prune_all(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let mut total = 0;
+    // Bounded: a table that keeps filling as fast as it is emptied is left for the next run.
+    for _ in 0..1000 {
+        let n = prune(conn, now).await?;
+        total += n;
+        if n < PRUNE_BATCH {
+            break;
+        }
+    }
+    Ok(total)
+}
+
 /// Checks per account that may wait for the password hasher at once (a person tries twice at
 /// most; more at the same moment is a script).
 const IN_FLIGHT_PER_ACCOUNT: u32 = 2;

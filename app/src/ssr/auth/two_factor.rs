@@ -170,6 +170,7 @@ pub async fn confirm(
     access: &AccessSettings,
     who: &SignedIn,
     code: &str,
+    now: DateTime<Utc>,
 ) -> Result<(Vec<String>, Secret<String>), AppError> {
     let txn = write_txn(db).await?;
     let m = member(&txn, who).await?;
@@ -199,7 +200,7 @@ pub async fn confirm(
     }))
     .exec_without_returning(&txn)
     .await?;
-    let token = sessions::renew(&txn, m.id, access, Utc::now()).await?;
+    let token = sessions::renew(&txn, m.id, access, now).await?;
     audit::record(&txn, event(who, Action::TwoFactorEnable)).await?;
     txn.commit().await?;
     Ok((codes, token))
@@ -230,7 +231,7 @@ pub async fn disable(
         .as_ref()
         .and_then(|s| open_secret(checks.keys, m.id, s))
         .ok_or_else(|| invalid(K::err_code))?;
-    let now = Utc::now();
+    let now = checks.now;
     let scopes = throttle::scopes(checks.keys, &m.email, who.client());
     let admitted = match guard::admit(db, &checks, &scopes, now).await? {
         Ok(a) => a,
@@ -242,7 +243,13 @@ pub async fn disable(
         .await;
     let txn = write_txn(db).await?;
     // The code is spent only with the right password (and only once, as at login).
-    let step = totp::verify(secret.expose(), code, now.timestamp(), m.totp_last_step);
+    // The authenticator on the phone follows real time, whatever a test set the clock to.
+    let step = totp::verify(
+        secret.expose(),
+        code,
+        Utc::now().timestamp(),
+        m.totp_last_step,
+    );
     let both_right = match step {
         Some(step) if password_right => spend_step(&txn, m.id, step).await?,
         _ => false,
