@@ -73,12 +73,14 @@ pub enum Action {
     PasswordChangeFailed,
     /// A wrong password or code when turning two-factor login off.
     TwoFactorDisableFailed,
+    /// A page of the inbox was read (one entry per page; never the search term).
+    InboxRead,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -100,6 +102,7 @@ impl Action {
         Action::StaffLoginUnlock,
         Action::PasswordChangeFailed,
         Action::TwoFactorDisableFailed,
+        Action::InboxRead,
     ];
 
     /// The stored name.
@@ -126,6 +129,7 @@ impl Action {
             Action::StaffLoginUnlock => "staff.login_unlock",
             Action::PasswordChangeFailed => "password.change_failed",
             Action::TwoFactorDisableFailed => "two_factor.disable_failed",
+            Action::InboxRead => "inbox.read",
         }
     }
 }
