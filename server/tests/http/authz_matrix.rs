@@ -28,6 +28,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/staff/get") => NeedsRecord(ManageStaff),
         ("POST", "/api/team/settings") => Needs(ManageTeam),
         ("POST", "/api/audit/list") => Needs(ReadAudit),
+        ("POST", "/api/inbox/list") => Needs(CaseWork),
         ("GET", "/lots/logga-in") | ("POST", "/lots/logga-ut") => Public,
         ("GET", "/lots/logga-in/kod") => Public,
         ("POST", "/lots/logga-in" | "/lots/logga-in/kod") => Login,
@@ -129,7 +130,7 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                             "/api/staff/get" => {
                                 Some(("application/x-www-form-urlencoded", format!("id={target}")))
                             }
-                            "/api/audit/list" => {
+                            "/api/audit/list" | "/api/inbox/list" => {
                                 Some(("application/json", r#"{"filter":{}}"#.to_string()))
                             }
                             "/api/contact/submit" => Some(("application/json", "{}".to_string())),
