@@ -495,3 +495,73 @@ async fn a_request_older_than_the_promise_is_flagged_overdue() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_migration_fills_the_search_column_of_older_requests() {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Database};
+    for db in [Db::Sqlite, Db::Postgres] {
+        let Some((url, _cleanup)) = fresh_database_url(db).await else {
+            continue;
+        };
+        let conn = Database::connect(&url).await.unwrap();
+        // Up to the migration before the search column (the 7th), with one request stored then.
+        Migrator::up(&conn, Some(7)).await.unwrap();
+        let applied = Migrator::get_applied_migrations(&conn).await.unwrap();
+        assert_eq!(
+            applied.last().map(|m| m.name().to_string()).as_deref(),
+            Some("m20261130_000008_add_contact_request_client")
+        );
+        let now = "'2026-11-23 13:30:00+00:00'";
+        conn.execute_unprepared(&format!(
+            "INSERT INTO teams (slug, name, municipality, phone, email, first_contact_days, \
+             created_at, updated_at) VALUES ('t', 'T', 'M', '+4649112345', 't@t.se', 3, {now}, {now})"
+        ))
+        .await
+        .unwrap();
+        conn.execute_unprepared(&format!(
+            "INSERT INTO contact_requests (team_id, reference_code, idempotency_key, content_hash, \
+             channel, status, person_name, person_phone, person_email, call_times, interests, \
+             requester_name, requester_phone, reasons, consent_to_store, person_informed, \
+             feedback_to_referrer, created_at, updated_at) VALUES ((SELECT id FROM teams), \
+             'KXMP-4T7Q', 'k', 'h', 'friend', 'new', 'Åsa Öberg', '+46701234567', \
+             'ASA@exempel.se', '', '', 'Östen Ärlig', '+4915112345678', '', true, true, false, \
+             {now}, {now})"
+        ))
+        .await
+        .unwrap();
+        Migrator::up(&conn, None).await.unwrap();
+        let row = contact_request::Entity::find()
+            .one(&conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.search_text,
+            "kxmp4t7q åsa öberg asa@exempel.se östen ärlig 0701234567 4915112345678",
+            "{db:?}"
+        );
+        // The app folds a search term the same way.
+        for term in [
+            "ÅSA",
+            "östen",
+            "070-123 45 67",
+            "KXMP-4T7Q",
+            "+49 151 123 456 78",
+        ] {
+            let p = app::ssr::infra::search::like_pattern(term).unwrap();
+            assert!(row.search_text.contains(p.trim_matches('%')), "{term}");
+        }
+        // And back down: the column and index go, the request stays.
+        Migrator::down(&conn, Some(1)).await.unwrap();
+        Migrator::up(&conn, None).await.unwrap();
+        assert_eq!(
+            contact_request::Entity::find()
+                .all(&conn)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
