@@ -62,10 +62,15 @@ pub fn search_text<'a>(
     parts.join(" ")
 }
 
+/// The longest search term looked for (characters).
+pub const TERM_MAX: usize = 300;
+
 /// A typed search term as a `LIKE` pattern on `search_text`, with `\` as the escape character:
 /// a phone number becomes its digits, a reference code loses its hyphen, anything else is folded. `None` for an empty term.
 pub fn like_pattern(term: &str) -> Option<String> {
-    let term = term.trim();
+    // Longer than any name, address or number stored: the rest cannot match anyway.
+    let term: String = term.trim().chars().take(TERM_MAX).collect();
+    let term = term.as_str();
     if term.is_empty() {
         return None;
     }

@@ -389,15 +389,21 @@ pub struct InboxQuery {
 }
 
 /// A page of a team's requests, newest first: (id, code, channel, status, person's name,
-/// organisation, received). Keyset, not OFFSET: rows older than the cursor by
-/// `(created_at, id)`, which the `(team_id, created_at, id)` index serves in order, so a deep page
-/// costs what the first does. Up to `limit` rows.
+/// organisation, received). Up to `limit` rows.
 pub async fn inbox_page(
     conn: &impl ConnectionTrait,
     team: TeamId,
     q: &InboxQuery,
     limit: u64,
 ) -> Result<Vec<InboxRecord>, DbErr> {
+    inbox_select(team, q, limit).into_tuple().all(conn).await
+}
+
+/// The inbox's query. Keyset, not OFFSET: the rows after the cursor by the row value
+/// `(created_at, id) < (at, id)`, which both databases answer by seeking in the
+/// `(team_id, created_at, id)` index and reading on in its order, so a deep page costs what the
+/// first does (an `OR` of the two comparisons is not turned into a seek by SQLite).
+pub fn inbox_select(team: TeamId, q: &InboxQuery, limit: u64) -> sea_orm::Select<cr::Entity> {
     use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
     let mut cond = Condition::all().add(cr::Column::TeamId.eq(team.0));
     if let Some(c) = q.channel {
@@ -411,11 +417,8 @@ pub async fn inbox_page(
     }
     if let Some((at, id)) = q.before {
         cond = cond.add(
-            Condition::any().add(cr::Column::CreatedAt.lt(at)).add(
-                Condition::all()
-                    .add(cr::Column::CreatedAt.eq(at))
-                    .add(cr::Column::Id.lt(id)),
-            ),
+            Expr::tuple([Expr::col(cr::Column::CreatedAt), Expr::col(cr::Column::Id)])
+                .lt(Expr::tuple([Expr::value(at), Expr::value(id)])),
         );
     }
     cr::Entity::find()
@@ -433,9 +436,6 @@ pub async fn inbox_page(
             cr::Column::Organisation,
             cr::Column::CreatedAt,
         ])
-        .into_tuple()
-        .all(conn)
-        .await
 }
 
 /// How many of the team's requests are new (untouched): one `COUNT` on the
