@@ -6,6 +6,7 @@ pub mod contact;
 pub mod email;
 pub mod form;
 pub mod ids;
+pub mod inbox;
 pub mod phone;
 pub mod receipt;
 pub mod staff;

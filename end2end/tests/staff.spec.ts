@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { Page } from '@playwright/test';
-import { test, expect, open, expectAccessible } from './fixtures';
+import { test, expect, open, expectAccessible, uniqueName } from './fixtures';
+import { forms } from './form-data';
 
 // A refused login (401) or page (403) is logged by the browser as a failed load.
 test.use({ expectedStatusUrl: /\/lots(\/[a-z/-]*)?$/ });
@@ -112,6 +113,54 @@ test('a navigator is refused the admin pages', async ({ page }) => {
   expect(res?.status()).toBe(403);
   await expect(page.getByRole('heading', { name: 'Du har inte behörighet' })).toBeVisible();
   await expectAccessible(page, true);
+});
+
+test('a self-referral sent on the public page is in the navigator\'s inbox, by keyboard alone', async ({ page }) => {
+  // A resident asks for contact.
+  const name = uniqueName('Åsa');
+  const selfReferral = forms[0];
+  await open(page, selfReferral.path, true);
+  await selfReferral.fill(page, name);
+  await page.getByRole('button', { name: selfReferral.submit }).click();
+  await expect(page).toHaveURL(/\/kvitto\/[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  const code = page.url().split('/kvitto/')[1];
+
+  // The navigator logs in; the navigation counts the new requests.
+  await open(page, '/lots/logga-in', true);
+  await logIn(page, navigatorEmail, 'navigatorns egna lösenord');
+  const inboxLink = page.getByRole('navigation', { name: 'Arbetsyta' }).getByRole('link', { name: /^Inkorg \d+ nya?$/ });
+  await expect(inboxLink).toBeVisible();
+  // Tab to the inbox link and follow it with Enter.
+  for (let i = 0; i < 30 && !(await inboxLink.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(inboxLink).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Inkorg', level: 1 })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Kontaktförfrågningar, de nyaste först' });
+  const row = table.getByRole('row').filter({ hasText: code });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Åsa');
+  await expect(row).toContainText('Personen själv');
+  await expect(row).toContainText(/i dag kl\. \d\d\.\d\d/);
+  await expect(row).not.toContainText('Försenad');
+  await expectAccessible(page, true);
+
+  // Search by the surname in lower case, by keyboard: the search field, then Enter.
+  const search = page.getByLabel('Sök', { exact: true });
+  for (let i = 0; i < 40 && !(await search.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(search).toBeFocused();
+  await page.keyboard.type(name.split(' ')[1].toLowerCase());
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/lots\/inkorg\?.*sok=/);
+  await expect(table.getByRole('row')).toHaveCount(2); // the header and the request
+  await expect(table.getByRole('row').filter({ hasText: code })).toHaveCount(1);
+  await expectAccessible(page, true);
+
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page.getByText('Du är utloggad.')).toBeVisible();
 });
 
 /** The code an authenticator app shows for a base32 secret (RFC 6238, SHA-1, 30 s, 6 digits). */

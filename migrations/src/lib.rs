@@ -9,6 +9,7 @@ mod m20261123_000004_add_two_factor;
 mod m20261130_000006_rebuild_login_throttle;
 mod m20261130_000007_key_secrets_at_rest;
 mod m20261130_000008_add_contact_request_client;
+mod m20261130_000009_add_contact_request_search;
 mod m20261130_000010_create_jobs;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_rebuild_login_throttle::Migration),
             Box::new(m20261130_000007_key_secrets_at_rest::Migration),
             Box::new(m20261130_000008_add_contact_request_client::Migration),
+            Box::new(m20261130_000009_add_contact_request_search::Migration),
             Box::new(m20261130_000010_create_jobs::Migration),
         ]
     }

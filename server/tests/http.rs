@@ -19,6 +19,8 @@ mod authz_matrix;
 mod durability;
 #[path = "http/forms.rs"]
 mod forms;
+#[path = "http/inbox.rs"]
+mod inbox;
 #[path = "http/jobs.rs"]
 mod jobs;
 #[path = "http/ops.rs"]

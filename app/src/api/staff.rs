@@ -9,12 +9,14 @@ use crate::models::staff::{Me, StaffRow};
 use crate::models::team::TeamSettingsView;
 use leptos::prelude::*;
 
-/// The signed-in staff member (any role; also before a temporary password is changed).
+/// The signed-in staff member (any role; also before a temporary password is changed), with the
+/// number of new requests in the team's inbox for a role that has one.
 #[server(endpoint = "staff/me")]
 pub async fn current_staff() -> Result<Me, AppError> {
-    use crate::ssr::{auth::proof::SignedIn, ctx};
-    ctx::authorised(|_, who: SignedIn| async move {
+    use crate::ssr::{auth::proof::SignedIn, ctx, services::inbox};
+    ctx::authorised(|s, who: SignedIn| async move {
         Ok(Me {
+            inbox_new: inbox::count_new(&s.db, &who).await?,
             name: who.name().to_string(),
             role: who.role(),
             team_name: who.team_name().to_string(),

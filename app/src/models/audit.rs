@@ -75,12 +75,14 @@ pub enum Action {
     TwoFactorDisableFailed,
     /// A team was added to the installation (from the console).
     TeamCreate,
+    /// A page of the inbox was read (one entry per page; never the search term).
+    InboxRead,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -103,6 +105,7 @@ impl Action {
         Action::PasswordChangeFailed,
         Action::TwoFactorDisableFailed,
         Action::TeamCreate,
+        Action::InboxRead,
     ];
 
     /// The stored name.
@@ -130,6 +133,7 @@ impl Action {
             Action::PasswordChangeFailed => "password.change_failed",
             Action::TwoFactorDisableFailed => "two_factor.disable_failed",
             Action::TeamCreate => "team.create",
+            Action::InboxRead => "inbox.read",
         }
     }
 }

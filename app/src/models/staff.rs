@@ -128,6 +128,8 @@ pub struct Me {
     pub must_change_password: bool,
     /// The team requires two-factor login and it is not set up yet.
     pub needs_two_factor: bool,
+    /// New requests in the team's inbox (`None`: the role has no inbox).
+    pub inbox_new: Option<u64>,
 }
 
 /// A staff account in the admin's lists.

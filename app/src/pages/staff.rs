@@ -6,6 +6,7 @@ pub mod admin_settings;
 pub mod admin_staff;
 pub mod change_password;
 pub mod home;
+pub mod inbox;
 pub mod login;
 pub mod login_code;
 pub mod password_form;

@@ -7,6 +7,8 @@ pub mod keys;
 pub mod net;
 pub mod random;
 pub mod rate_limit;
+pub mod search;
 pub mod secret;
 pub mod settings;
 pub mod time;
+pub mod working_days;

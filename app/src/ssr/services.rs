@@ -3,6 +3,7 @@
 //! (`auth::proof::Proof<P>`), which only the permission check can build.
 pub mod audit_log;
 pub mod contact;
+pub mod inbox;
 pub mod key_adoption;
 pub mod staff;
 pub mod submission_queue;

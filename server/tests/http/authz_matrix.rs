@@ -28,6 +28,7 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/staff/get") => NeedsRecord(ManageStaff),
         ("POST", "/api/team/settings") => Needs(ManageTeam),
         ("POST", "/api/audit/list") => Needs(ReadAudit),
+        ("POST", "/api/inbox/list") => Needs(CaseWork),
         ("GET", "/lots/logga-in") | ("POST", "/lots/logga-ut") => Public,
         ("GET", "/lots/logga-in/kod") => Public,
         ("POST", "/lots/logga-in" | "/lots/logga-in/kod") => Login,
@@ -118,6 +119,19 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                         cookie: Some(app.login(email).await),
                     });
                 }
+                // A resident's request to team A: only team A's case workers may see it.
+                let sent = app
+                    .post_form(
+                        "/kontakt",
+                        encode(&[
+                            ("name", "Matrisa Hemlig"),
+                            ("phone", "070-123 45 67"),
+                            ("call_time", "morning"),
+                            ("consent", "yes"),
+                        ]),
+                    )
+                    .await;
+                assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
                 // Logout last: it ends the caller's session.
                 let mut ordered = all.clone();
                 ordered.sort_by_key(|(_, p)| p == "/lots/logga-ut");
@@ -129,7 +143,7 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                             "/api/staff/get" => {
                                 Some(("application/x-www-form-urlencoded", format!("id={target}")))
                             }
-                            "/api/audit/list" => {
+                            "/api/audit/list" | "/api/inbox/list" => {
                                 Some(("application/json", r#"{"filter":{}}"#.to_string()))
                             }
                             "/api/contact/submit" => Some(("application/json", "{}".to_string())),
@@ -185,6 +199,16 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                                 "{method} {path} as {}: {got}",
                                 c.label
                             ),
+                        }
+                        // Team A's requests reach nobody but team A's case workers.
+                        if c.label != "navigator" {
+                            assert!(
+                                !res.body.contains("Matrisa"),
+                                "{method} {path} as {} leaked a resident's request",
+                                c.label
+                            );
+                        } else if path == "/lots/inkorg" || path == "/api/inbox/list" {
+                            assert!(res.body.contains("Matrisa"), "{method} {path}: the inbox");
                         }
                         // Team A's staff details reach nobody but team A's admin.
                         if c.label != "admin" {

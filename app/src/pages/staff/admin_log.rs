@@ -35,6 +35,7 @@ pub fn action_label(action: Action) -> K {
         Action::StaffLoginUnlock => K::act_staff_login_unlock,
         Action::PasswordChangeFailed => K::act_password_change_failed,
         Action::TwoFactorDisableFailed => K::act_two_factor_disable_failed,
+        Action::InboxRead => K::act_inbox_read,
     }
 }
 

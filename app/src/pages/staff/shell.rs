@@ -11,7 +11,7 @@ use super::password_form::ChangePasswordForm;
 use crate::api::staff::current_staff;
 use crate::components::staff_form::refusal;
 use crate::error::AppError;
-use crate::i18n::{t, K};
+use crate::i18n::{fill_count, t, use_lang, K};
 use crate::models::staff::{Me, Section};
 use crate::status::set_status;
 use leptos::prelude::*;
@@ -136,6 +136,14 @@ fn LogoutButton() -> impl IntoView {
 #[component]
 fn StaffNav(me: Me) -> impl IntoView {
     let role = me.role;
+    let lang = use_lang();
+    // The inbox's link says how many requests are new: "Inkorg 3 nya".
+    let count = move |s: Section| match (s, me.inbox_new) {
+        (Section::Inbox, Some(n)) if n > 0 => Some(view! {
+            " "<span class="nav-count">{fill_count(lang, K::nav_inbox_new, n, &[])}</span>
+        }),
+        _ => None,
+    };
     view! {
         <nav class="staff-nav" aria-label=t(K::nav_workspace)>
             <p class="staff-who">
@@ -147,7 +155,7 @@ fn StaffNav(me: Me) -> impl IntoView {
                 {Section::ALL
                     .into_iter()
                     .filter(move |s| role.can(s.permission()))
-                    .map(|s| view! { <li><A href=s.path()>{t(s.label())}</A></li> })
+                    .map(move |s| view! { <li><A href=s.path()>{t(s.label())}{count(s)}</A></li> })
                     .collect_view()}
                 <li><A href=PASSWORD_PAGE>{t(K::nav_password)}</A></li>
                 <li><A href=TWO_FACTOR_PAGE>{t(K::nav_two_factor)}</A></li>

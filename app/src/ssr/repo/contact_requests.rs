@@ -8,6 +8,7 @@ use crate::models::ids::TeamId;
 use crate::ssr::infra::keys::{Keys, Purpose};
 use crate::ssr::infra::random::reference_code;
 use crate::ssr::infra::rate_limit::client_group;
+use crate::ssr::infra::search;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
@@ -339,10 +340,113 @@ fn active_model(s: &Submission<'_>, code: &str, hash: &str, now: DateTime<Utc>) 
         consent_to_store: Set(r.consent_to_store),
         person_informed: Set(r.person_informed),
         feedback_to_referrer: Set(r.feedback_to_referrer),
+        search_text: Set(search_text_of(r, code)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
+}
+
+/// The request's `search_text`: both names and e-mail addresses, both phone numbers, the code.
+fn search_text_of(r: &NewContactRequest, code: &str) -> String {
+    let requester = r.requester.as_ref();
+    let words = [
+        Some(r.person_name.as_str()),
+        r.person.email.as_ref().map(|e| e.as_str()),
+        r.requester_name.as_deref(),
+        requester.and_then(|q| q.email.as_ref()).map(|e| e.as_str()),
+    ];
+    let phones = [
+        r.person.phone.as_ref().map(|p| p.e164()),
+        requester.and_then(|q| q.phone.as_ref()).map(|p| p.e164()),
+    ];
+    search::search_text(
+        code,
+        words.into_iter().flatten(),
+        phones.into_iter().flatten(),
+    )
+}
+
+/// The columns the inbox shows of a request.
+pub type InboxRecord = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+);
+
+/// What the inbox asks for: the caller's team, optional channel, status and `search_text` `LIKE`
+/// pattern, and the cursor (`created_at`, `id`) of the last row of the page before.
+#[derive(Clone, Debug, Default)]
+pub struct InboxQuery {
+    pub channel: Option<Channel>,
+    pub status: Option<String>,
+    pub like: Option<String>,
+    pub before: Option<(DateTime<Utc>, i64)>,
+}
+
+/// A page of a team's requests, newest first: (id, code, channel, status, person's name,
+/// organisation, received). Up to `limit` rows.
+pub async fn inbox_page(
+    conn: &impl ConnectionTrait,
+    team: TeamId,
+    q: &InboxQuery,
+    limit: u64,
+) -> Result<Vec<InboxRecord>, DbErr> {
+    inbox_select(team, q, limit).into_tuple().all(conn).await
+}
+
+/// The inbox's query. Keyset, not OFFSET: the rows after the cursor by the row value
+/// `(created_at, id) < (at, id)`, which both databases answer by seeking in the
+/// `(team_id, created_at, id)` index and reading on in its order, so a deep page costs what the
+/// first does (an `OR` of the two comparisons is not turned into a seek by SQLite).
+pub fn inbox_select(team: TeamId, q: &InboxQuery, limit: u64) -> sea_orm::Select<cr::Entity> {
+    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+    let mut cond = Condition::all().add(cr::Column::TeamId.eq(team.0));
+    if let Some(c) = q.channel {
+        cond = cond.add(cr::Column::Channel.eq(c.as_str()));
+    }
+    if let Some(s) = q.status.as_deref() {
+        cond = cond.add(cr::Column::Status.eq(s));
+    }
+    if let Some(p) = q.like.as_deref() {
+        cond = cond.add(Expr::col(cr::Column::SearchText).like(LikeExpr::new(p).escape('\\')));
+    }
+    if let Some((at, id)) = q.before {
+        cond = cond.add(
+            Expr::tuple([Expr::col(cr::Column::CreatedAt), Expr::col(cr::Column::Id)])
+                .lt(Expr::tuple([Expr::value(at), Expr::value(id)])),
+        );
+    }
+    cr::Entity::find()
+        .filter(cond)
+        .order_by_desc(cr::Column::CreatedAt)
+        .order_by_desc(cr::Column::Id)
+        .limit(limit)
+        .select_only()
+        .columns([
+            cr::Column::Id,
+            cr::Column::ReferenceCode,
+            cr::Column::Channel,
+            cr::Column::Status,
+            cr::Column::PersonName,
+            cr::Column::Organisation,
+            cr::Column::CreatedAt,
+        ])
+}
+
+/// How many of the team's requests are new (untouched): one `COUNT` on the
+/// `(team_id, status, created_at)` index.
+pub async fn count_new(conn: &impl ConnectionTrait, team: TeamId) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    cr::Entity::find()
+        .filter(cr::Column::TeamId.eq(team.0))
+        .filter(cr::Column::Status.eq(STATUS_NEW))
+        .count(conn)
+        .await
 }
 
 fn stored((code, channel, created_at): Found) -> Result<Stored, DbErr> {

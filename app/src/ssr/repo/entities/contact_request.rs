@@ -33,6 +33,9 @@ pub struct Model {
     pub consent_to_store: bool,
     pub person_informed: bool,
     pub feedback_to_referrer: bool,
+    /// What the inbox search compares (`infra::search::search_text`): folded names and e-mail
+    /// addresses, phone digits, the reference code. Personal data: erased with the request.
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
