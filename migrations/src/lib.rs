@@ -11,6 +11,7 @@ mod m20261130_000007_key_secrets_at_rest;
 mod m20261130_000008_add_contact_request_client;
 mod m20261130_000009_add_contact_request_search;
 mod m20261130_000010_create_jobs;
+mod m20261130_000011_add_request_history;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_add_contact_request_client::Migration),
             Box::new(m20261130_000009_add_contact_request_search::Migration),
             Box::new(m20261130_000010_create_jobs::Migration),
+            Box::new(m20261130_000011_add_request_history::Migration),
         ]
     }
 }

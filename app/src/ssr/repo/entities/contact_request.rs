@@ -38,6 +38,9 @@ pub struct Model {
     pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Goes up by one with every change from the inbox: a save names the version it started from
+    /// and is refused if another save came first.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
