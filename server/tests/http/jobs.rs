@@ -413,7 +413,8 @@ async fn the_jobs_migration_goes_down_and_up_again() {
         |app| async move {
             let app = app;
             jobs::run_due(&app.state, t0()).await.unwrap();
-            Migrator::down(&app.state.db, Some(1)).await.unwrap();
+            let steps = crate::support::migrations_back_to("_create_jobs");
+            Migrator::down(&app.state.db, Some(steps)).await.unwrap();
             assert!(job::Entity::find().all(&app.state.db).await.is_err());
             Migrator::up(&app.state.db, None).await.unwrap();
             assert!(jobs_of(&app).await.is_empty());

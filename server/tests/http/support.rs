@@ -513,3 +513,18 @@ pub fn stdout(o: &std::process::Output) -> String {
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// How many migrations `Migrator::down` must undo to undo the one whose name ends with `suffix`
+/// (and every one after it): later migrations do not change what a test means.
+pub fn migrations_back_to(suffix: &str) -> u32 {
+    use migrations::{Migrator, MigratorTrait};
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no migration named …{suffix}"));
+    u32::try_from(names.len() - at).unwrap()
+}
