@@ -28,6 +28,9 @@ pub enum AppError {
     /// Something failed on the server; details are in the server log.
     #[error("internal error")]
     Internal,
+    /// Someone else saved first: the save named a version that is no longer the current one.
+    #[error("conflict")]
+    Conflict,
     /// The request could not be sent or read (network, encoding).
     #[error("request failed: {0}")]
     Request(String),
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Forbidden | AppError::SetupRequired => 403,
             AppError::Request(_) => 400,
             AppError::Internal => 503,
+            AppError::Conflict => 409,
         }
     }
 
@@ -65,6 +69,7 @@ impl AppError {
     pub fn form_message(&self) -> K {
         match self {
             AppError::RateLimited => K::err_rate_limited,
+            AppError::Conflict => K::case_conflict,
             AppError::Invalid(_)
             | AppError::NotFound
             | AppError::Unauthorized

@@ -2,6 +2,7 @@
 //! wasm, so the browser checks input with exactly the rules the server enforces.
 pub mod audit;
 pub mod boot;
+pub mod case;
 pub mod contact;
 pub mod email;
 pub mod form;

@@ -128,6 +128,7 @@ pub fn refusal(e: AppError) -> AnyView {
         AppError::Unauthorized | AppError::SetupRequired => return ().into_any(),
         AppError::Forbidden => (K::staff_forbidden_title, K::staff_forbidden_text),
         AppError::NotFound => (K::nf_title, K::staff_not_found_text),
+        AppError::Conflict => (K::staff_error_title, K::case_conflict),
         AppError::Invalid(_)
         | AppError::RateLimited
         | AppError::Internal

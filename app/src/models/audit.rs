@@ -77,12 +77,24 @@ pub enum Action {
     TeamCreate,
     /// A page of the inbox was read (one entry per page; never the search term).
     InboxRead,
+    /// A request was accepted: its participant and case were made.
+    CaseCreate,
+    /// A request was marked as a duplicate of an existing participant.
+    ContactRequestDuplicate,
+    /// A case page was read.
+    CaseRead,
+    /// A case changed step (forward, back, closed); the detail says from and to.
+    CaseStage,
+    /// A participant's details were changed.
+    ParticipantUpdate,
+    /// A page of the caseload was read.
+    CaseloadRead,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 29] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -106,6 +118,12 @@ impl Action {
         Action::TwoFactorDisableFailed,
         Action::TeamCreate,
         Action::InboxRead,
+        Action::CaseCreate,
+        Action::ContactRequestDuplicate,
+        Action::CaseRead,
+        Action::CaseStage,
+        Action::ParticipantUpdate,
+        Action::CaseloadRead,
     ];
 
     /// The stored name.
@@ -134,6 +152,12 @@ impl Action {
             Action::TwoFactorDisableFailed => "two_factor.disable_failed",
             Action::TeamCreate => "team.create",
             Action::InboxRead => "inbox.read",
+            Action::CaseCreate => "case.create",
+            Action::ContactRequestDuplicate => "contact_request.duplicate",
+            Action::CaseRead => "case.read",
+            Action::CaseStage => "case.stage",
+            Action::ParticipantUpdate => "participant.update",
+            Action::CaseloadRead => "caseload.read",
         }
     }
 }

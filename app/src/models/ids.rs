@@ -33,6 +33,10 @@ id!(
     StaffId,
     /// A row of `teams`.
     TeamId,
+    /// A row of `cases`.
+    CaseId,
+    /// A row of `participants`: the participant's number.
+    ParticipantId,
 );
 
 /// A stored name that no value of the enum has (a database written by a newer version, or

@@ -2,6 +2,7 @@
 //! A service that reads or changes personal data takes the proof of the permission it needs
 //! (`auth::proof::Proof<P>`), which only the permission check can build.
 pub mod audit_log;
+pub mod cases;
 pub mod contact;
 pub mod inbox;
 pub mod key_adoption;

@@ -36,6 +36,12 @@ pub fn action_label(action: Action) -> K {
         Action::PasswordChangeFailed => K::act_password_change_failed,
         Action::TwoFactorDisableFailed => K::act_two_factor_disable_failed,
         Action::InboxRead => K::act_inbox_read,
+        Action::CaseCreate => K::act_case_create,
+        Action::ContactRequestDuplicate => K::act_contact_request_duplicate,
+        Action::CaseRead => K::act_case_read,
+        Action::CaseStage => K::act_case_stage,
+        Action::ParticipantUpdate => K::act_participant_update,
+        Action::CaseloadRead => K::act_caseload_read,
     }
 }
 
