@@ -29,7 +29,7 @@ use pages::public::{
 };
 use pages::staff::{
     admin_log::AdminLogPage, admin_member::AdminMemberPage, admin_settings::AdminSettingsPage,
-    admin_staff::AdminStaffPage, change_password::ChangePasswordPage, home::StaffHome,
+    admin_staff::AdminStaffPage, case::CasePage, caseload::CaseloadPage, change_password::ChangePasswordPage, home::StaffHome,
     inbox::InboxPage, login::LoginPage, login_code::LoginCodePage, section::SectionPage,
     two_factor::TwoFactorPage,
 };
@@ -63,7 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("lots/logga-in/kod") view=LoginCodePage/>
                     <Route path=path!("lots") view=StaffHome ssr=SsrMode::Async/>
                     <Route path=path!("lots/inkorg") view=InboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("lots/deltagare") view=|| view! { <SectionPage section=Section::Participants/> } ssr=SsrMode::Async/>
+                    <Route path=path!("lots/deltagare") view=CaseloadPage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/deltagare/:id") view=CasePage ssr=SsrMode::Async/>
                     <Route path=path!("lots/aktiviteter") view=|| view! { <SectionPage section=Section::Activities/> } ssr=SsrMode::Async/>
                     <Route path=path!("lots/rapporter") view=|| view! { <SectionPage section=Section::Reports/> } ssr=SsrMode::Async/>
                     <Route path=path!("lots/byt-losenord") view=ChangePasswordPage ssr=SsrMode::Async/>

@@ -1,7 +1,7 @@
 //! Building the application (state and routes) and serving it with a graceful shutdown.
 use crate::config::Config;
 use crate::middleware;
-use crate::routes::{forms, health, staff};
+use crate::routes::{cases, forms, health, staff};
 use crate::security;
 use app::ssr::infra::db;
 use app::ssr::infra::keys::Keys;
@@ -61,7 +61,7 @@ pub fn routes_of(state: &AppState) -> Router<AppState> {
     let fallback_state = state.clone();
 
     let mut router = Router::new();
-    for (path, handler) in staff_posts() {
+    for (path, handler) in staff_posts().into_iter().chain(case_posts()) {
         router = router.route(path, handler);
     }
     router
@@ -131,6 +131,15 @@ pub fn staff_posts() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/lots/admin", post(staff::add_staff)),
         ("/lots/admin/personal/{id}", post(staff::change_staff)),
         ("/lots/admin/installningar", post(staff::save_settings)),
+    ]
+}
+
+/// The case work's form posts (the authorisation matrix test walks this list too).
+pub fn case_posts() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/lots/inkorg/{id}/acceptera", post(cases::accept)),
+        ("/lots/inkorg/{id}/dubblett", post(cases::duplicate)),
+        ("/lots/deltagare/{id}", post(cases::change)),
     ]
 }
 

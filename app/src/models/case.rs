@@ -383,6 +383,7 @@ pub enum Sort {
 
 /// The caseload's filter, as the page's address holds it (`?vem=team&sortera=alder&steg=…&sida=2`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CaseloadFilter {
     pub scope: Scope,
     pub sort: Sort,

@@ -4,6 +4,8 @@ pub mod admin_log;
 pub mod admin_member;
 pub mod admin_settings;
 pub mod admin_staff;
+pub mod case;
+pub mod caseload;
 pub mod change_password;
 pub mod home;
 pub mod inbox;

@@ -34,7 +34,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 /// Staff forms are small; anything larger is refused before it is read.
 const BODY_LIMIT: usize = 64 * 1024;
 
-async fn read_form(req: Request) -> (Parts, Option<RawForm>) {
+pub(crate) async fn read_form(req: Request) -> (Parts, Option<RawForm>) {
     let (parts, body) = req.into_parts();
     let form = to_bytes(body, BODY_LIMIT)
         .await
@@ -47,9 +47,9 @@ async fn read_form(req: Request) -> (Parts, Option<RawForm>) {
 /// request's parts, the proof and the form (`None` if the body could not be read). As an extractor
 /// it refuses for the handler — the page again with 401/403 — so a handler starts authorised.
 pub struct Authorised<A> {
-    parts: Parts,
-    who: A,
-    form: Option<RawForm>,
+    pub(crate) parts: Parts,
+    pub(crate) who: A,
+    pub(crate) form: Option<RawForm>,
 }
 
 impl<A: Check + 'static> FromRequest<AppState> for Authorised<A> {
@@ -97,7 +97,7 @@ async fn show_once(state: AppState, parts: Parts, secret: String, status: Status
 }
 
 /// A refused or failed request: the page again (it shows the refusal itself) with the status.
-async fn refuse(state: AppState, parts: Parts, e: AppError, form: Option<&RawForm>) -> Response {
+pub(crate) async fn refuse(state: AppState, parts: Parts, e: AppError, form: Option<&RawForm>) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let errors = match e {
         AppError::Invalid(errors) => errors,
