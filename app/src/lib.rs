@@ -29,9 +29,9 @@ use pages::public::{
 };
 use pages::staff::{
     admin_log::AdminLogPage, admin_member::AdminMemberPage, admin_settings::AdminSettingsPage,
-    admin_staff::AdminStaffPage, case::CasePage, caseload::CaseloadPage, change_password::ChangePasswordPage, home::StaffHome,
-    inbox::InboxPage, login::LoginPage, login_code::LoginCodePage, section::SectionPage,
-    two_factor::TwoFactorPage,
+    admin_staff::AdminStaffPage, case::CasePage, caseload::CaseloadPage,
+    change_password::ChangePasswordPage, home::StaffHome, inbox::InboxPage, login::LoginPage,
+    login_code::LoginCodePage, section::SectionPage, two_factor::TwoFactorPage,
 };
 
 /// The application: language and boot data, then the routes. It is rendered on the server only:

@@ -15,6 +15,8 @@ mod attack;
 mod audit;
 #[path = "http/authz_matrix.rs"]
 mod authz_matrix;
+#[path = "http/cases.rs"]
+mod cases;
 #[path = "http/durability.rs"]
 mod durability;
 #[path = "http/forms.rs"]

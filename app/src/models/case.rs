@@ -183,8 +183,13 @@ pub mod field {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StageChange {
     Forward,
-    Back { reason: String },
-    Close { reason: ClosingReason, date: (i32, u32, u32) },
+    Back {
+        reason: String,
+    },
+    Close {
+        reason: ClosingReason,
+        date: (i32, u32, u32),
+    },
 }
 
 /// A person's details as edited on the case page, checked.
@@ -230,7 +235,10 @@ pub fn parse_stage_change(form: &RawForm) -> Result<StageChange, FieldErrors> {
             }
         },
         "close" => {
-            let reason = form.get(field::CLOSING_REASON).parse::<ClosingReason>().ok();
+            let reason = form
+                .get(field::CLOSING_REASON)
+                .parse::<ClosingReason>()
+                .ok();
             let date = super::audit::parse_date(form.get(field::CLOSING_DATE));
             if reason.is_none() {
                 errors.add(field::CLOSING_REASON, K::case_err_closing_reason);
@@ -497,7 +505,10 @@ mod tests {
         let e = f(&[("action", "back"), ("reason", "  ")]).unwrap_err();
         assert_eq!(e.get(field::REASON), Some(K::case_err_back_reason));
         let e = f(&[("action", "close")]).unwrap_err();
-        assert_eq!(e.get(field::CLOSING_REASON), Some(K::case_err_closing_reason));
+        assert_eq!(
+            e.get(field::CLOSING_REASON),
+            Some(K::case_err_closing_reason)
+        );
         assert_eq!(e.get(field::CLOSING_DATE), Some(K::case_err_closing_date));
         assert_eq!(
             f(&[
@@ -528,8 +539,8 @@ mod tests {
         assert_eq!(p.phone.as_deref(), Some("+46701234567"));
         assert_eq!(p.contact_times, vec!["morning"]);
         assert!(p.interpreter);
-        let e = parse_person(&RawForm::from_pairs(&[("name", ""), ("birth_year", "12")]))
-            .unwrap_err();
+        let e =
+            parse_person(&RawForm::from_pairs(&[("name", ""), ("birth_year", "12")])).unwrap_err();
         assert_eq!(e.get(field::NAME), Some(K::case_err_name));
         assert_eq!(e.get(field::BIRTH_YEAR), Some(K::case_err_birth_year));
     }

@@ -171,8 +171,10 @@ pub async fn change(
     };
     match result {
         Ok(()) => Redirect::to(&format!("{}?sparat=1", parts.uri.path())).into_response(),
-        // The page again with the data as it is now: nothing typed is shown over it.
-        Err(AppError::Conflict) => refuse(state, parts, AppError::Conflict, None).await,
-        Err(e) => refuse(state, parts, e, Some(&form)).await,
+        // What to fix: the page again with what was typed.
+        Err(e @ AppError::Invalid(_)) => refuse(state, parts, e, Some(&form)).await,
+        // A conflict: the page again with the data as it is now, nothing typed shown over it;
+        // not found: nothing of the post is echoed.
+        Err(e) => refuse(state, parts, e, None).await,
     }
 }

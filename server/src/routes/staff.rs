@@ -97,7 +97,12 @@ async fn show_once(state: AppState, parts: Parts, secret: String, status: Status
 }
 
 /// A refused or failed request: the page again (it shows the refusal itself) with the status.
-pub(crate) async fn refuse(state: AppState, parts: Parts, e: AppError, form: Option<&RawForm>) -> Response {
+pub(crate) async fn refuse(
+    state: AppState,
+    parts: Parts,
+    e: AppError,
+    form: Option<&RawForm>,
+) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let errors = match e {
         AppError::Invalid(errors) => errors,

@@ -22,7 +22,12 @@ pub fn CasePage() -> impl IntoView {
     let saved = use_query_map().read_untracked().get("sparat").is_some();
     page_with(
         |m| m.role.can(Permission::CaseWork),
-        move || params.read().get("id").and_then(|s| s.parse::<CaseId>().ok()),
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|s| s.parse::<CaseId>().ok())
+        },
         |id| async move {
             match id {
                 Some(id) => get_case(id).await,
@@ -71,7 +76,11 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
         .map(|(_, k)| t(*k).to_string())
         .unwrap_or_else(not_given);
     let closed_with = match (c.closing_reason, c.closing_date.clone()) {
-        (Some(r), Some(d)) => Some(fill(lang, K::case_closed_with, &[("date", &d), ("reason", t(r.label()))])),
+        (Some(r), Some(d)) => Some(fill(
+            lang,
+            K::case_closed_with,
+            &[("date", &d), ("reason", t(r.label()))],
+        )),
         _ => None,
     };
     // After a refused post the fields show what was typed; otherwise the stored values.
@@ -306,4 +315,3 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
     }
     .into_any()
 }
-

@@ -200,8 +200,14 @@ pub async fn caseload_page(
         .column(cs::Column::ClosingSince)
         .column(cs::Column::ClosedAt)
         .column_as(Expr::col((st::Entity, st::Column::Name)), "navigator")
-        .column_as(Expr::SubQuery(None, Box::new(last_change.into_sub_query_statement())), "last_change")
-        .join(sea_orm::JoinType::InnerJoin, cs::Relation::Participant.def())
+        .column_as(
+            Expr::SubQuery(None, Box::new(last_change.into_sub_query_statement())),
+            "last_change",
+        )
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            cs::Relation::Participant.def(),
+        )
         .join(sea_orm::JoinType::LeftJoin, cs::Relation::Navigator.def())
         .filter(cond);
     let rank = Expr::cust(

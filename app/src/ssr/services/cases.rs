@@ -6,6 +6,7 @@
 //! so a second save never silently overwrites the first. Each runs in one transaction with its
 //! audit entry; reads of a case or the caseload are audited too.
 use crate::error::AppError;
+use crate::i18n::K;
 use crate::models::audit::Action;
 use crate::models::case::{
     CaseView, CaseloadFilter, CaseloadPage, CaseloadRow, ClosingReason, PersonEdit, Stage,
@@ -15,7 +16,6 @@ use crate::models::contact::Channel;
 use crate::models::form::FieldErrors;
 use crate::models::ids::{CaseId, ParticipantId, StaffId};
 use crate::models::phone::Phone;
-use crate::i18n::K;
 use crate::ssr::auth::proof::{CaseWork, Proof};
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::time::iso_date;
@@ -124,9 +124,26 @@ pub async fn accept(
     .exec(&txn)
     .await?
     .last_insert_id;
-    repo::add_stage_change(&txn, team, case, None, Stage::Mapping, now, Some(who.id()), None)
-        .await?;
-    request_event(&txn, who, request, "accepted", Some(format!("case:{case}")), now).await?;
+    repo::add_stage_change(
+        &txn,
+        team,
+        case,
+        None,
+        Stage::Mapping,
+        now,
+        Some(who.id()),
+        None,
+    )
+    .await?;
+    request_event(
+        &txn,
+        who,
+        request,
+        "accepted",
+        Some(format!("case:{case}")),
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         Event {
@@ -198,7 +215,11 @@ pub async fn mark_duplicate(
         &txn,
         Event {
             detail: Some(format!("participant:{}", p.id)),
-            ..event(who, Action::ContactRequestDuplicate, ("contact_request", request))
+            ..event(
+                who,
+                Action::ContactRequestDuplicate,
+                ("contact_request", request),
+            )
         },
     )
     .await?;
@@ -397,8 +418,17 @@ pub async fn change_stage(
     if res.rows_affected != 1 {
         return Err(AppError::Conflict);
     }
-    repo::add_stage_change(&txn, team, c.id, Some(from), to, now, Some(who.id()), reason)
-        .await?;
+    repo::add_stage_change(
+        &txn,
+        team,
+        c.id,
+        Some(from),
+        to,
+        now,
+        Some(who.id()),
+        reason,
+    )
+    .await?;
     audit::record(
         &txn,
         Event {
@@ -453,7 +483,11 @@ pub async fn edit_person(
         &txn,
         Event {
             detail: Some(format!("case:{}", c.id)),
-            ..event(who, Action::ParticipantUpdate, ("participant", c.participant_id))
+            ..event(
+                who,
+                Action::ParticipantUpdate,
+                ("participant", c.participant_id),
+            )
         },
     )
     .await?;
@@ -486,7 +520,11 @@ pub async fn caseload(
                 };
                 CaseloadRow {
                     id: CaseId(id),
-                    first_name: name.split_whitespace().next().unwrap_or_default().to_string(),
+                    first_name: name
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
                     stage,
                     since: since.map(iso_date).unwrap_or_default(),
                     last_contact: last.map(iso_date),
@@ -501,4 +539,3 @@ pub async fn caseload(
         total,
     })
 }
-
