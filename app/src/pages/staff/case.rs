@@ -92,9 +92,11 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
             stored.unwrap_or_default()
         }
     };
-    let typed_reason = (echo.values.get(field::ACTION) == "back")
-        .then(|| echo.values.get(field::REASON).to_string())
-        .unwrap_or_default();
+    let typed_reason = if echo.values.get(field::ACTION) == "back" {
+        echo.values.get(field::REASON).to_string()
+    } else {
+        String::new()
+    };
     let checked_time = |code: &str| {
         if echoed {
             echo.values.has(field::CONTACT_TIMES, code)

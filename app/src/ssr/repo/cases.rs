@@ -79,13 +79,12 @@ pub async fn find_participant(
         .await
 }
 
-/// Records a change of step.
+/// Records a change of step `(from, to)` (`from` is `None` when the case is made).
 pub async fn add_stage_change(
     conn: &impl ConnectionTrait,
     team: TeamId,
     case: i64,
-    from: Option<Stage>,
-    to: Stage,
+    (from, to): (Option<Stage>, Stage),
     at: DateTime<Utc>,
     by: Option<StaffId>,
     reason: Option<String>,
