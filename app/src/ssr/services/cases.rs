@@ -328,15 +328,6 @@ async fn load(
     })
 }
 
-/// The case page as it is now, for a caller whose save was refused (audited as a read).
-pub async fn current(
-    db: &impl Db,
-    who: &Proof<CaseWork>,
-    id: CaseId,
-) -> Result<CaseView, AppError> {
-    get(db, who, id).await
-}
-
 /// Moves the team's case `id` at `version` a step: forward, back (with a reason) or closed (with
 /// a reason and a date, from any open step). A step the case cannot take from where it is is
 /// refused with a message; a stale version is `Conflict`.
