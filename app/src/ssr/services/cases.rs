@@ -14,7 +14,7 @@ use crate::models::case::{
 };
 use crate::models::contact::Channel;
 use crate::models::form::FieldErrors;
-use crate::models::ids::{CaseId, ParticipantId, StaffId};
+use crate::models::ids::{CaseId, ParticipantId, StaffId, TeamId};
 use crate::models::phone::Phone;
 use crate::ssr::auth::proof::{CaseWork, Proof};
 use crate::ssr::infra::db::{write_txn, Db};
@@ -228,10 +228,12 @@ pub async fn mark_duplicate(
 
 async fn staff_name(
     conn: &impl ConnectionTrait,
+    team: TeamId,
     id: Option<i64>,
 ) -> Result<Option<String>, AppError> {
     Ok(match id {
         Some(id) => st::Entity::find_by_id(StaffId(id))
+            .filter(st::Column::TeamId.eq(team))
             .one(conn)
             .await?
             .map(|s| s.name),
@@ -282,7 +284,7 @@ async fn load(
             at: when(h.at),
             from: h.from_stage,
             to: h.to_stage,
-            by: staff_name(conn, h.by_staff_id).await?,
+            by: staff_name(conn, team, h.by_staff_id).await?,
             reason: h.reason,
         });
     }
@@ -310,7 +312,7 @@ async fn load(
         channel: c.channel.parse().unwrap_or(Channel::SelfReferral),
         referrer: c.referrer_org,
         request_code,
-        navigator: staff_name(conn, c.navigator_id).await?,
+        navigator: staff_name(conn, team, c.navigator_id).await?,
         stage: c.stage,
         stage_dates: vec![
             (Stage::Mapping, day(Some(c.mapping_since))),
