@@ -163,6 +163,8 @@ pub const GENDERS: [(&str, K); 3] = [
 pub mod field {
     pub const FORM: &str = "form";
     pub const ACTION: &str = "action";
+    /// The `action` of a form shown again after a conflict: what was typed but not saved.
+    pub const UNSAVED: &str = "unsaved";
     pub const VERSION: &str = "version";
     pub const PARTICIPANT: &str = "participant";
     pub const REASON: &str = "reason";

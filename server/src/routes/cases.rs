@@ -173,8 +173,29 @@ pub async fn change(
         Ok(()) => Redirect::to(&format!("{}?sparat=1", parts.uri.path())).into_response(),
         // What to fix: the page again with what was typed.
         Err(e @ AppError::Invalid(_)) => refuse(state, parts, e, Some(&form)).await,
-        // A conflict: the page again with the data as it is now, nothing typed shown over it;
-        // not found: nothing of the post is echoed.
+        // A conflict: the page again with the data as it is now in the fields, and what this
+        // caller typed shown beside it (`unsaved`), so nothing of theirs is lost either.
+        Err(AppError::Conflict) => {
+            let mut errors = FieldErrors::default();
+            errors.add(field::FORM, AppError::Conflict.form_message());
+            let values = RawForm(
+                form.0
+                    .iter()
+                    .filter(|(k, _)| k != field::ACTION && k != field::VERSION)
+                    .cloned()
+                    .chain([(field::ACTION.to_string(), field::UNSAVED.to_string())])
+                    .collect(),
+            );
+            let echo = StaffEcho {
+                path: parts.uri.path().to_string(),
+                values,
+                errors,
+                ..Default::default()
+            };
+            let provide = move || provide_context(echo.clone());
+            render::page(state, parts, provide, StatusCode::CONFLICT).await
+        }
+        // Not found: nothing of the post is echoed.
         Err(e) => refuse(state, parts, e, None).await,
     }
 }

@@ -619,8 +619,11 @@ async fn the_second_of_two_saves_of_one_version_gets_the_conflict() {
                 "{}",
                 res.body
             );
-            assert!(res.body.contains("Först Sparad"));
-            assert!(!res.body.contains("Gammal Version"));
+            // The fields hold the current data; what was typed is shown beside them, not saved.
+            assert!(res.body.contains(r#"value="Först Sparad""#), "{}", res.body);
+            assert!(!res.body.contains(r#"value="Gammal Version""#));
+            assert!(res.body.contains("Det här skrev du, men det sparades inte"));
+            assert!(res.body.contains("<dd>Gammal Version</dd>"));
             assert_eq!(view.name, cases::get(db, &who, cid).await.unwrap().name);
             assert_eq!(subjects(&app, "participant.update").await.len(), 1);
         },

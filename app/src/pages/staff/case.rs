@@ -7,6 +7,7 @@ use crate::api::cases::get_case;
 use crate::components::staff_form::{use_echo, StaffErrors};
 use crate::error::AppError;
 use crate::i18n::{fill, t, use_lang, K};
+use crate::models::boot::StaffEcho;
 use crate::models::case::{field, CaseView, ClosingReason, CONTACT_WAYS, GENDERS};
 use crate::models::contact::CALL_TIMES;
 use crate::models::ids::CaseId;
@@ -46,6 +47,41 @@ fn field_error(name: &'static str) -> impl IntoView {
                 <span class="error-prefix">{t(K::err_prefix)}</span>" "{t(k)}
             </p>
         }
+    })
+}
+
+/// After a conflict: what the caller typed and did not get saved, to do again from the current
+/// data (the fields below show that).
+fn unsaved_view(echo: &StaffEcho) -> Option<AnyView> {
+    if echo.values.get(field::ACTION) != field::UNSAVED {
+        return None;
+    }
+    let labels = [
+        (field::NAME, K::case_name),
+        (field::PHONE, K::case_phone),
+        (field::EMAIL, K::case_email),
+        (field::LANGUAGE, K::case_language),
+        (field::BIRTH_YEAR, K::case_birth_year),
+        (field::REASON, K::case_back_reason),
+        (field::CLOSING_DATE, K::case_close_date),
+    ];
+    let rows: Vec<_> = labels
+        .into_iter()
+        .filter_map(|(name, label)| {
+            let v = echo.values.get(name).trim().to_string();
+            (!v.is_empty()).then_some((label, v))
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        view! {
+            <div class="notice">
+                <h2>{t(K::case_unsaved_title)}</h2>
+                <dl class="facts">
+                    {rows.into_iter().map(|(label, v)| view! { <dt>{t(label)}</dt><dd>{v}</dd> }).collect_view()}
+                </dl>
+            </div>
+        }
+        .into_any()
     })
 }
 
@@ -121,6 +157,7 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
         <p>{fill(lang, K::case_number, &[("number", &c.participant.to_string())])}</p>
         {saved.then(|| view! { <p class="notice" role="status">{t(K::case_saved)}</p> })}
         <StaffErrors/>
+        {unsaved_view(&echo)}
         <section aria-labelledby="h-person">
             <h2 id="h-person">{t(K::case_person)}</h2>
             <dl class="facts">
