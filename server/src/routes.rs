@@ -1,4 +1,5 @@
 //! HTTP routes that are not Leptos pages or server functions.
 pub mod forms;
 pub mod health;
+pub mod requests;
 pub mod staff;

@@ -77,12 +77,18 @@ pub enum Action {
     TeamCreate,
     /// A page of the inbox was read (one entry per page; never the search term).
     InboxRead,
+    /// A contact request's page was read.
+    ContactRequestRead,
+    /// An action on a contact request from the inbox (the detail names which, never data).
+    ContactRequestUpdate,
+    /// A contact request was erased (the detail is the reason; no data of the request remains).
+    ContactRequestErase,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 26] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -106,6 +112,9 @@ impl Action {
         Action::TwoFactorDisableFailed,
         Action::TeamCreate,
         Action::InboxRead,
+        Action::ContactRequestRead,
+        Action::ContactRequestUpdate,
+        Action::ContactRequestErase,
     ];
 
     /// The stored name.
@@ -134,6 +143,9 @@ impl Action {
             Action::TwoFactorDisableFailed => "two_factor.disable_failed",
             Action::TeamCreate => "team.create",
             Action::InboxRead => "inbox.read",
+            Action::ContactRequestRead => "contact_request.read",
+            Action::ContactRequestUpdate => "contact_request.update",
+            Action::ContactRequestErase => "contact_request.erase",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod login;
 pub mod login_code;
 pub mod password_form;
+pub mod request;
 pub mod section;
 pub mod shell;
 pub mod two_factor;

@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod contact;
 pub mod inbox;
 pub mod key_adoption;
+pub mod requests;
 pub mod staff;
 pub mod submission_queue;
 pub mod team;

@@ -47,9 +47,9 @@ async fn read_form(req: Request) -> (Parts, Option<RawForm>) {
 /// request's parts, the proof and the form (`None` if the body could not be read). As an extractor
 /// it refuses for the handler — the page again with 401/403 — so a handler starts authorised.
 pub struct Authorised<A> {
-    parts: Parts,
-    who: A,
-    form: Option<RawForm>,
+    pub(crate) parts: Parts,
+    pub(crate) who: A,
+    pub(crate) form: Option<RawForm>,
 }
 
 impl<A: Check + 'static> FromRequest<AppState> for Authorised<A> {
@@ -76,13 +76,18 @@ fn without_passwords(form: &RawForm) -> RawForm {
     )
 }
 
-fn errors_at(name: &str, key: K) -> FieldErrors {
+pub(crate) fn errors_at(name: &str, key: K) -> FieldErrors {
     let mut e = FieldErrors::default();
     e.add(name, key);
     e
 }
 
-async fn show(state: AppState, parts: Parts, mut echo: StaffEcho, status: StatusCode) -> Response {
+pub(crate) async fn show(
+    state: AppState,
+    parts: Parts,
+    mut echo: StaffEcho,
+    status: StatusCode,
+) -> Response {
     echo.path = parts.uri.path().to_string();
     render::page(state, parts, move || provide_context(echo.clone()), status).await
 }
@@ -97,7 +102,12 @@ async fn show_once(state: AppState, parts: Parts, secret: String, status: Status
 }
 
 /// A refused or failed request: the page again (it shows the refusal itself) with the status.
-async fn refuse(state: AppState, parts: Parts, e: AppError, form: Option<&RawForm>) -> Response {
+pub(crate) async fn refuse(
+    state: AppState,
+    parts: Parts,
+    e: AppError,
+    form: Option<&RawForm>,
+) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let errors = match e {
         AppError::Invalid(errors) => errors,

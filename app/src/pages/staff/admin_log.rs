@@ -36,6 +36,9 @@ pub fn action_label(action: Action) -> K {
         Action::PasswordChangeFailed => K::act_password_change_failed,
         Action::TwoFactorDisableFailed => K::act_two_factor_disable_failed,
         Action::InboxRead => K::act_inbox_read,
+        Action::ContactRequestRead => K::act_request_read,
+        Action::ContactRequestUpdate => K::act_request_update,
+        Action::ContactRequestErase => K::act_request_erase,
     }
 }
 

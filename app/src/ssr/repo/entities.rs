@@ -3,6 +3,7 @@ pub mod audit_head;
 pub mod audit_log;
 pub mod contact_request;
 pub mod contact_request_event;
+pub mod erased_request;
 pub mod job;
 pub mod login_throttle;
 pub mod recovery_code;
