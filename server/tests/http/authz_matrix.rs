@@ -29,6 +29,8 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/team/settings") => Needs(ManageTeam),
         ("POST", "/api/audit/list") => Needs(ReadAudit),
         ("POST", "/api/inbox/list") => Needs(CaseWork),
+        ("POST", "/api/inbox/request") => NeedsRecord(CaseWork),
+        ("GET" | "POST", "/lots/inkorg/{id}") => NeedsRecord(CaseWork),
         ("GET", "/lots/logga-in") | ("POST", "/lots/logga-ut") => Public,
         ("GET", "/lots/logga-in/kod") => Public,
         ("POST", "/lots/logga-in" | "/lots/logga-in/kod") => Login,
@@ -111,6 +113,12 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                     ("navigator", Role::Navigator, "lots@a.se", false),
                     ("analyst", Role::Analyst, "analys@a.se", false),
                     ("admin of another team", Role::Admin, "admin@b.se", true),
+                    (
+                        "navigator of another team",
+                        Role::Navigator,
+                        "lots@b.se",
+                        true,
+                    ),
                 ] {
                     callers.push(Caller {
                         label,
@@ -132,14 +140,34 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                     )
                     .await;
                 assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+                let request = app.all_requests().await.remove(0);
                 // Logout last: it ends the caller's session.
                 let mut ordered = all.clone();
                 ordered.sort_by_key(|(_, p)| p == "/lots/logga-ut");
                 for (method, pattern) in &ordered {
                     let rule = rule(method, pattern).unwrap();
-                    let path = pattern.replace("{id}", &target.to_string());
+                    // A contact request's page and actions are about team A's request.
+                    let about_request = pattern.starts_with("/lots/inkorg/");
+                    let id = if about_request { request.id } else { target.0 };
+                    let path = pattern.replace("{id}", &id.to_string());
                     for c in &callers {
+                        let allowed =
+                            c.role.is_some_and(|r| r.can(Permission::CaseWork)) && !c.other_team;
                         let body = match path.as_str() {
+                            "/api/inbox/request" => Some((
+                                "application/x-www-form-urlencoded",
+                                format!("id={}", request.id),
+                            )),
+                            // A valid change for every refused caller (it must change nothing);
+                            // the allowed caller sends one without its reason: "fix this".
+                            _ if about_request && method == "POST" => Some((
+                                "application/x-www-form-urlencoded",
+                                if allowed {
+                                    "action=decline&version=1".to_string()
+                                } else {
+                                    "action=unreachable&version=1".to_string()
+                                },
+                            )),
                             "/api/staff/get" => {
                                 Some(("application/x-www-form-urlencoded", format!("id={target}")))
                             }
@@ -200,14 +228,31 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                                 c.label
                             ),
                         }
+                        // A refused caller changed nothing of the request (nor did the allowed
+                        // caller's incomplete post).
+                        if about_request || path == "/api/inbox/request" {
+                            let now = app.all_requests().await.remove(0);
+                            assert_eq!(now, request, "{method} {path} as {} changed it", c.label);
+                            use sea_orm::{EntityTrait, PaginatorTrait};
+                            let events =
+                                app::ssr::repo::entities::contact_request_event::Entity::find()
+                                    .count(&app.state.db)
+                                    .await
+                                    .unwrap();
+                            assert_eq!(events, 0, "{method} {path} as {}", c.label);
+                        }
                         // Team A's requests reach nobody but team A's case workers.
                         if c.label != "navigator" {
                             assert!(
-                                !res.body.contains("Matrisa"),
+                                !res.body.contains("Matrisa") && !res.body.contains("Hemlig"),
                                 "{method} {path} as {} leaked a resident's request",
                                 c.label
                             );
-                        } else if path == "/lots/inkorg" || path == "/api/inbox/list" {
+                        } else if path == "/lots/inkorg"
+                            || path == "/api/inbox/list"
+                            || path == "/api/inbox/request"
+                            || (about_request && method == "GET")
+                        {
                             assert!(res.body.contains("Matrisa"), "{method} {path}: the inbox");
                         }
                         // Team A's staff details reach nobody but team A's admin.
