@@ -705,3 +705,56 @@ async fn two_instances_erasing_at_once_erase_each_row_once_on_postgres() {
     );
     drop(second);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_sets_the_days_and_the_job_follows_them() {
+    on_each_db(
+        |_| {},
+        |app| async move {
+            app.add_staff(app.state.team_id, Role::Admin, "admin@a.se", "Alva Admin")
+                .await;
+            let admin = app.login("admin@a.se").await;
+            let settings = [
+                ("team_name", "Hälsolotsen"),
+                ("municipality", "Högsby kommun"),
+                ("phone", "0491-123 45"),
+                ("email", "lots@hogsby.se"),
+                ("first_contact_days", "3"),
+            ];
+            let mut bad = settings.to_vec();
+            bad.push(("friend_erase_days", "0"));
+            let res = app
+                .post_as("/lots/admin/installningar", Some(&admin), &bad)
+                .await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+            let mut good = settings.to_vec();
+            good.push(("friend_erase_days", "3"));
+            let res = app
+                .post_as("/lots/admin/installningar", Some(&admin), &good)
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            let page = app
+                .send("GET", "/lots/admin/installningar", Some(&admin), &[], None)
+                .await;
+            assert!(page.body.contains(r#"name="friend_erase_days""#));
+            let f = friend_request(&app, "s").await;
+            let now = app.state.clock.now();
+            let erase = app::ssr::services::requests::erase_unanswered;
+            assert_eq!(
+                erase(&app.state.db, now + TimeDelta::days(2))
+                    .await
+                    .unwrap(),
+                0
+            );
+            assert!(request(&app, f.id).await.is_some());
+            assert_eq!(
+                erase(&app.state.db, now + TimeDelta::days(3))
+                    .await
+                    .unwrap(),
+                1
+            );
+            assert!(request(&app, f.id).await.is_none());
+        },
+    )
+    .await;
+}
