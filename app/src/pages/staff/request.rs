@@ -154,17 +154,18 @@ fn Actions(r: RequestView) -> impl IntoView {
                 {hidden()}
                 <p class="hint" id="when-hint">{t(K::req_when_hint)}</p>
                 <div class="field">
-                    <label class="label" for="f-datum">{t(K::req_date)}</label>
-                    <input class="input" id="f-datum" name=field::DATE type="date" aria-describedby="when-hint" value=r.now_date.clone()/>
+                    <label class="label" for="s-datum">{t(K::req_date)}</label>
+                    <input class="input" id="s-datum" name=field::DATE type="date" aria-describedby="when-hint" value=r.now_date.clone()/>
                 </div>
                 <div class="field">
-                    <label class="label" for="f-tid">{t(K::req_time)}</label>
-                    <input class="input" id="f-tid" name=field::TIME type="text" inputmode="numeric" aria-describedby="when-hint" value=r.now_time.clone()/>
+                    <label class="label" for="s-tid">{t(K::req_time)}</label>
+                    <input class="input" id="s-tid" name=field::TIME type="text" inputmode="numeric" aria-describedby="when-hint" value=r.now_time.clone()/>
                 </div>
                 <fieldset class="field">
                     <legend class="label">{t(K::req_outcome)}</legend>
-                    {OUTCOMES.into_iter().map(|(code, k)| {
-                        let id = format!("f-utfall-{code}");
+                    {OUTCOMES.into_iter().enumerate().map(|(i, (code, k))| {
+                        // The first one is where the error summary's link lands.
+                        let id = if i == 0 { "s-utfall".to_string() } else { format!("s-utfall-{code}") };
                         view! {
                             <div class="choice">
                                 <input type="radio" id=id.clone() name=field::OUTCOME value=code required=true/>
@@ -192,14 +193,14 @@ fn Actions(r: RequestView) -> impl IntoView {
                     <input type="hidden" name=field::ACTION value="decline"/>
                     {hidden()}
                     <div class="field">
-                        <label class="label" for="f-skal">{t(K::req_reason)}</label>
-                        <select class="input" id="f-skal" name=field::REASON required=true>
+                        <label class="label" for="s-skal">{t(K::req_reason)}</label>
+                        <select class="input" id="s-skal" name=field::REASON required=true>
                             {DECLINE_REASONS.into_iter().map(|(code, k)| view! { <option value=code>{t(k)}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
-                        <label class="label" for="f-anteckning">{t(K::req_note)}</label>
-                        <input class="input" id="f-anteckning" name=field::NOTE type="text" maxlength="500"/>
+                        <label class="label" for="s-anteckning">{t(K::req_note)}</label>
+                        <input class="input" id="s-anteckning" name=field::NOTE type="text" maxlength="500"/>
                     </div>
                     <button class="button-secondary" type="submit">{t(K::req_decline_button)}</button>
                 </form>
@@ -218,8 +219,8 @@ fn Actions(r: RequestView) -> impl IntoView {
                 <form method="post" action=format!("{base}/dubblett") class="narrow">
                     {hidden()}
                     <div class="field">
-                        <label class="label" for="f-deltagare">{t(K::req_participant)}</label>
-                        <input class="input" id="f-deltagare" name=field::PARTICIPANT type="text" inputmode="numeric" required=true/>
+                        <label class="label" for="s-participant">{t(K::req_participant)}</label>
+                        <input class="input" id="s-participant" name=field::PARTICIPANT type="text" inputmode="numeric" required=true/>
                     </div>
                     <button class="button-secondary" type="submit">{t(K::req_duplicate_button)}</button>
                 </form>

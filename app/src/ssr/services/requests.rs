@@ -492,3 +492,69 @@ pub async fn erase_unanswered(
     }
     Ok(erased)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> RawForm {
+        RawForm::from_pairs(pairs)
+    }
+
+    #[test]
+    fn a_contact_attempt_is_now_or_a_stockholm_time_not_in_the_future() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 23, 13, 30, 0)
+            .single()
+            .expect("t");
+        let empty = form(&[("utfall", "reached")]);
+        assert_eq!(
+            parse_attempt(&empty, now),
+            Ok(Act::Attempt {
+                at: now,
+                outcome: "reached".into()
+            })
+        );
+        // 14.30 in Stockholm in November is 13.30 UTC.
+        let given = form(&[
+            ("utfall", "no_answer"),
+            ("datum", "2026-11-23"),
+            ("tid", "14.30"),
+        ]);
+        assert_eq!(
+            parse_attempt(&given, now),
+            Ok(Act::Attempt {
+                at: now,
+                outcome: "no_answer".into()
+            })
+        );
+        let later = form(&[
+            ("utfall", "no_answer"),
+            ("datum", "2026-11-23"),
+            ("tid", "15.00"),
+        ]);
+        assert!(parse_attempt(&later, now).is_err(), "not in the future");
+        let bad = form(&[("utfall", "maybe")]);
+        assert!(parse_attempt(&bad, now).is_err());
+        let garbled = form(&[("utfall", "reached"), ("datum", "23/11"), ("tid", "x")]);
+        assert!(parse_attempt(&garbled, now).is_err());
+    }
+
+    #[test]
+    fn a_decline_needs_a_listed_reason_and_keeps_a_short_note() {
+        assert!(parse_decline(&form(&[("skal", "")])).is_err());
+        let long = "å".repeat(NOTE_MAX + 10);
+        match parse_decline(&form(&[("skal", "other"), ("anteckning", &long)])) {
+            Ok(Act::Decline { reason, note }) => {
+                assert_eq!(reason, "other");
+                assert_eq!(note.map(|n| n.chars().count()), Some(NOTE_MAX));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse_consent(&form(&[("svar", "no")])),
+            Ok(Act::Consent { yes: false })
+        );
+        assert!(parse_consent(&form(&[("svar", "kanske")])).is_err());
+    }
+}
