@@ -151,6 +151,17 @@ async fn each_action_changes_status_and_history_once_and_is_audited() {
             assert!(page.body.contains(r#"name="version" value="1""#));
             let audit = app.audit_actions().await;
             assert_eq!(count(&audit, "contact_request.read"), 1);
+            let read = app::ssr::repo::entities::audit_log::Entity::find()
+                .all(&app.state.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|e| e.action.as_str() == "contact_request.read")
+                .unwrap();
+            assert_eq!(
+                (read.subject_type.as_deref(), read.subject_id.clone()),
+                (Some("contact_request"), Some(r.id.to_string()))
+            );
             // The inbox links to the page.
             let inbox = app
                 .send("GET", "/lots/inkorg", Some(&lots), &[], None)
