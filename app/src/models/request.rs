@@ -113,7 +113,7 @@ pub fn event_label(kind: &str) -> K {
         "declined" => K::req_event_declined,
         "duplicate" => K::req_event_duplicate,
         "accepted" => K::req_event_accepted,
-        "consent" => K::req_event_consent,
+        "consent_given" => K::req_event_consent,
         _ => K::req_event_other,
     }
 }

@@ -622,10 +622,21 @@ async fn a_friend_request_the_person_refuses_leaves_no_trace() {
             let after = request(&app, h.id).await.unwrap();
             assert!(after.consented_at.is_some());
             assert_eq!((after.status.as_str(), after.version), ("new", 2));
-            assert_eq!(events(&app, h.id).await[0].kind, "consent");
+            assert_eq!(events(&app, h.id).await[0].kind, "consent_given");
             let page = app.send("GET", &hpath, Some(&lots), &[], None).await;
             assert!(page.body.contains("/acceptera"));
             assert!(!page.body.contains(r#"name="svar""#), "consent asked once");
+            // Accepting's stale answer (`?konflikt=1`) shows the same message.
+            let stale = app
+                .send(
+                    "GET",
+                    &format!("{hpath}?konflikt=1"),
+                    Some(&lots),
+                    &[],
+                    None,
+                )
+                .await;
+            assert!(stale.body.contains(STALE));
         },
     )
     .await;

@@ -18,7 +18,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
-    let saved = use_query_map().read_untracked().get("sparat").is_some();
+    let query = use_query_map();
+    let saved = query.read_untracked().get("sparat").is_some();
+    // Accepting or marking as a duplicate (their own posts) answer a stale version with
+    // `?konflikt=1`: the same message as the actions here.
+    let conflict = query.read_untracked().get("konflikt").is_some();
     page_with(
         |m| m.role.can(Permission::CaseWork),
         move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()),
@@ -34,6 +38,7 @@ pub fn RequestPage() -> impl IntoView {
                 <Title text=t(K::req_title)/>
                 <h1>{t(K::req_title)}" "<bdi dir="ltr" class="code">{r.code.clone()}</bdi></h1>
                 {saved.then(|| view! { <p class="notice" role="status">{t(K::req_saved)}</p> })}
+                {conflict.then(|| view! { <p class="error-summary" role="alert">{t(K::req_stale)}</p> })}
                 <StaffErrors/>
                 <Details r=r.clone()/>
                 <Actions r=r.clone()/>

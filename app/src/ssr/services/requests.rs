@@ -332,7 +332,7 @@ pub async fn act(
             now,
         ),
         Act::Consent { yes: true } if waiting && open => {
-            (r.status.clone(), true, "consent", None, None, now)
+            (r.status.clone(), true, "consent_given", None, None, now)
         }
         Act::Unreachable | Act::Decline { .. } | Act::Consent { .. } => return Err(closed()),
     };
