@@ -31,7 +31,8 @@ use pages::staff::{
     admin_log::AdminLogPage, admin_member::AdminMemberPage, admin_settings::AdminSettingsPage,
     admin_staff::AdminStaffPage, case::CasePage, caseload::CaseloadPage,
     change_password::ChangePasswordPage, home::StaffHome, inbox::InboxPage, login::LoginPage,
-    login_code::LoginCodePage, section::SectionPage, two_factor::TwoFactorPage,
+    login_code::LoginCodePage, request::RequestPage, section::SectionPage,
+    two_factor::TwoFactorPage,
 };
 
 /// The application: language and boot data, then the routes. It is rendered on the server only:
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("lots/logga-in/kod") view=LoginCodePage/>
                     <Route path=path!("lots") view=StaffHome ssr=SsrMode::Async/>
                     <Route path=path!("lots/inkorg") view=InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/inkorg/:id") view=RequestPage ssr=SsrMode::Async/>
                     <Route path=path!("lots/deltagare") view=CaseloadPage ssr=SsrMode::Async/>
                     <Route path=path!("lots/deltagare/:id") view=CasePage ssr=SsrMode::Async/>
                     <Route path=path!("lots/aktiviteter") view=|| view! { <SectionPage section=Section::Activities/> } ssr=SsrMode::Async/>

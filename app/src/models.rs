@@ -10,6 +10,7 @@ pub mod ids;
 pub mod inbox;
 pub mod phone;
 pub mod receipt;
+pub mod request;
 pub mod staff;
 pub mod team;
 pub mod text;

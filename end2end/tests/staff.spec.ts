@@ -159,6 +159,17 @@ test('a self-referral sent on the public page is in the navigator\'s inbox, by k
   await expect(table.getByRole('row').filter({ hasText: code })).toHaveCount(1);
   await expectAccessible(page, true);
 
+  // The request's page: log a contact attempt (now, no answer); the history shows it.
+  await table.getByRole('row').filter({ hasText: code }).getByRole('link').click();
+  await expect(page.getByRole('heading', { name: /Kontaktförfrågan/, level: 1 })).toBeVisible();
+  await expectAccessible(page, true);
+  await page.getByRole('group', { name: 'Hur gick det?' }).getByLabel('Inget svar').check();
+  await page.getByRole('button', { name: 'Spara kontaktförsöket' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Sparat.' })).toBeVisible();
+  await expect(page.locator('.facts .badge')).toHaveText('Kontaktad');
+  await expect(page.getByRole('table', { name: 'Historik' })).toContainText('Kontaktförsök – Inget svar');
+  await expectAccessible(page, true);
+
   await page.getByRole('button', { name: 'Logga ut' }).click();
   await expect(page.getByText('Du är utloggad.')).toBeVisible();
 });

@@ -12,6 +12,7 @@ mod m20261130_000008_add_contact_request_client;
 mod m20261130_000009_add_contact_request_search;
 mod m20261130_000010_create_jobs;
 mod m20261130_000011_add_request_history;
+mod m20261130_000012_add_friend_consent;
 mod m20261130_000013_create_cases;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_add_contact_request_search::Migration),
             Box::new(m20261130_000010_create_jobs::Migration),
             Box::new(m20261130_000011_add_request_history::Migration),
+            Box::new(m20261130_000012_add_friend_consent::Migration),
             Box::new(m20261130_000013_create_cases::Migration),
         ]
     }

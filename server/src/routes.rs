@@ -2,4 +2,5 @@
 pub mod cases;
 pub mod forms;
 pub mod health;
+pub mod requests;
 pub mod staff;

@@ -1,7 +1,7 @@
 //! Building the application (state and routes) and serving it with a graceful shutdown.
 use crate::config::Config;
 use crate::middleware;
-use crate::routes::{cases, forms, health, staff};
+use crate::routes::{cases, forms, health, requests, staff};
 use crate::security;
 use app::ssr::infra::db;
 use app::ssr::infra::keys::Keys;
@@ -131,6 +131,7 @@ pub fn staff_posts() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/lots/admin", post(staff::add_staff)),
         ("/lots/admin/personal/{id}", post(staff::change_staff)),
         ("/lots/admin/installningar", post(staff::save_settings)),
+        ("/lots/inkorg/{id}", post(requests::act)),
     ]
 }
 

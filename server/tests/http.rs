@@ -27,6 +27,8 @@ mod inbox;
 mod jobs;
 #[path = "http/ops.rs"]
 mod ops;
+#[path = "http/requests.rs"]
+mod requests;
 #[path = "http/resilience.rs"]
 mod resilience;
 #[path = "http/staff.rs"]

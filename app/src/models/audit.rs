@@ -89,12 +89,18 @@ pub enum Action {
     ParticipantUpdate,
     /// A page of the caseload was read.
     CaseloadRead,
+    /// A contact request's page was read.
+    ContactRequestRead,
+    /// An action on a contact request from the inbox (the detail names which, never data).
+    ContactRequestUpdate,
+    /// A contact request was erased (the detail is the reason; no data of the request remains).
+    ContactRequestErase,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 32] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -124,6 +130,9 @@ impl Action {
         Action::CaseStage,
         Action::ParticipantUpdate,
         Action::CaseloadRead,
+        Action::ContactRequestRead,
+        Action::ContactRequestUpdate,
+        Action::ContactRequestErase,
     ];
 
     /// The stored name.
@@ -158,6 +167,9 @@ impl Action {
             Action::CaseStage => "case.stage",
             Action::ParticipantUpdate => "participant.update",
             Action::CaseloadRead => "caseload.read",
+            Action::ContactRequestRead => "contact_request.read",
+            Action::ContactRequestUpdate => "contact_request.update",
+            Action::ContactRequestErase => "contact_request.erase",
         }
     }
 }

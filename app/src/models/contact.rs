@@ -180,7 +180,8 @@ fn echo_fields(channel: Channel) -> Vec<(&'static str, usize, usize)> {
             one(field::CONSENT, CHOICE_ECHO_MAX),
         ]),
         Channel::Friend => {
-            fields.extend(person);
+            // No free text: until the person agrees, a friend's request holds contact data only.
+            fields.extend(person.into_iter().filter(|(f, _, _)| *f != field::MESSAGE));
             fields.extend([
                 one(field::RELATION, CHOICE_ECHO_MAX),
                 one(field::PERSON_AGREES, CHOICE_ECHO_MAX),
@@ -266,7 +267,6 @@ pub fn parse(channel: Channel, form: &RawForm) -> Result<NewContactRequest, Fiel
             if agrees.as_deref() == Some("no") {
                 c.errors.add(field::PERSON_AGREES, K::err_person_must_agree);
             }
-            let message = c.text(field::MESSAGE);
             let consent = c.checked(field::CONSENT, K::err_consent_required);
             NewContactRequest {
                 channel,
@@ -280,7 +280,8 @@ pub fn parse(channel: Channel, form: &RawForm) -> Result<NewContactRequest, Fiel
                 relation,
                 organisation: None,
                 reasons: vec![],
-                message,
+                // Nothing but contact data before the person's own consent.
+                message: None,
                 consent_to_store: consent,
                 person_informed: agrees.as_deref() == Some("yes"),
                 feedback_to_referrer: false,

@@ -152,6 +152,8 @@ pub enum Sender {
 /// One request in the inbox: only what a list needs (the first name, not the whole record).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxRow {
+    /// The request's id: its page is `/lots/inkorg/{id}`.
+    pub id: i64,
     pub code: String,
     pub channel: Channel,
     pub status: Option<RequestStatus>,

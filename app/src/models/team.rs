@@ -17,6 +17,8 @@ pub struct TeamSettingsView {
     pub first_contact_days: u8,
     /// Every staff member must log in with a code from an authenticator app too.
     pub require_two_factor: bool,
+    /// Days a friend's request waits for the person's own yes before it is erased.
+    pub friend_erase_days: u8,
 }
 
 /// Checked settings, ready to store.
@@ -28,15 +30,41 @@ pub struct TeamUpdate {
     pub email: Email,
     pub first_contact_days: u8,
     pub require_two_factor: bool,
+    pub friend_erase_days: u8,
 }
 
 /// The promise may be 1 to 30 working days.
 pub const DAYS_MAX: u8 = 30;
 
+/// The settings form's field for `friend_erase_days`.
+pub const ERASE_DAYS: &str = "friend_erase_days";
+/// An unanswered friend request is kept 14 days unless the team says otherwise (1 to 90).
+pub const ERASE_DAYS_DEFAULT: u8 = 14;
+pub const ERASE_DAYS_MAX: u8 = 90;
+
+/// The erase days from the form: empty means the default.
+fn erase_days(form: &RawForm, errors: &mut FieldErrors) -> Option<u8> {
+    let raw = form.get(ERASE_DAYS).trim();
+    if raw.is_empty() {
+        return Some(ERASE_DAYS_DEFAULT);
+    }
+    let days = raw
+        .parse::<u8>()
+        .ok()
+        .filter(|d| (1..=ERASE_DAYS_MAX).contains(d));
+    if days.is_none() {
+        errors.add(ERASE_DAYS, K::err_erase_days);
+    }
+    days
+}
+
 pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
-    let (d, errors) = details(form, true);
-    match (d.phone, d.email, d.first_contact_days) {
-        (Some(phone), Some(email), Some(first_contact_days)) if errors.is_empty() => {
+    let (d, mut errors) = details(form, true);
+    let friend_erase_days = erase_days(form, &mut errors);
+    match (d.phone, d.email, d.first_contact_days, friend_erase_days) {
+        (Some(phone), Some(email), Some(first_contact_days), Some(friend_erase_days))
+            if errors.is_empty() =>
+        {
             Ok(TeamUpdate {
                 name: d.name,
                 municipality: d.municipality,
@@ -44,6 +72,7 @@ pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
                 email,
                 first_contact_days,
                 require_two_factor: form.get(field::REQUIRE_TWO_FACTOR) == "yes",
+                friend_erase_days,
             })
         }
         _ => Err(errors),

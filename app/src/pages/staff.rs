@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod login;
 pub mod login_code;
 pub mod password_form;
+pub mod request;
 pub mod section;
 pub mod shell;
 pub mod two_factor;

@@ -10,9 +10,10 @@
 //! [`LEASE`]; after it, its claim runs out and another instance takes the job.
 //!
 //! A new kind: a variant of [`JobKind`], its stored name, `every` (for a recurring kind) and its
-//! arm in `run`. Coming: erasing friend requests left unanswered for the team's number of days.
+//! arm in `run`.
 use crate::ssr::auth::{sessions, throttle};
 use crate::ssr::repo::jobs::{self as queue, Claimed, Outcome};
+use crate::ssr::services::requests;
 use crate::ssr::state::AppState;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::DbErr;
@@ -34,16 +35,24 @@ pub enum JobKind {
     PruneSessions,
     /// Deletes login-throttle rows that no longer count (`throttle::prune_all`).
     PruneLoginThrottle,
+    /// Erases friend requests whose person has not agreed within their team's
+    /// `friend_erase_days` (`services::requests::erase_unanswered`).
+    EraseUnansweredFriendRequests,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::PruneSessions, JobKind::PruneLoginThrottle];
+    pub const ALL: [JobKind; 3] = [
+        JobKind::PruneSessions,
+        JobKind::PruneLoginThrottle,
+        JobKind::EraseUnansweredFriendRequests,
+    ];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::PruneSessions => "sessions.prune",
             JobKind::PruneLoginThrottle => "login_throttle.prune",
+            JobKind::EraseUnansweredFriendRequests => "friend_requests.erase_unanswered",
         }
     }
 
@@ -56,6 +65,7 @@ impl JobKind {
         match self {
             JobKind::PruneSessions => Some(TimeDelta::minutes(10)),
             JobKind::PruneLoginThrottle => Some(TimeDelta::minutes(15)),
+            JobKind::EraseUnansweredFriendRequests => Some(TimeDelta::hours(1)),
         }
     }
 }
@@ -169,6 +179,12 @@ async fn run(state: &AppState, job: Claimed, now: DateTime<Utc>) -> Result<(), J
         JobKind::PruneLoginThrottle => {
             let n = throttle::prune_all(&state.db, now).await?;
             tracing::debug!(deleted = n, "stale login-throttle rows deleted");
+        }
+        JobKind::EraseUnansweredFriendRequests => {
+            let n = requests::erase_unanswered(&state.db, now)
+                .await
+                .map_err(|_| JobError("erase"))?;
+            tracing::debug!(erased = n, "unanswered friend requests erased");
         }
     }
     Ok(())

@@ -76,13 +76,18 @@ fn without_passwords(form: &RawForm) -> RawForm {
     )
 }
 
-fn errors_at(name: &str, key: K) -> FieldErrors {
+pub(crate) fn errors_at(name: &str, key: K) -> FieldErrors {
     let mut e = FieldErrors::default();
     e.add(name, key);
     e
 }
 
-async fn show(state: AppState, parts: Parts, mut echo: StaffEcho, status: StatusCode) -> Response {
+pub(crate) async fn show(
+    state: AppState,
+    parts: Parts,
+    mut echo: StaffEcho,
+    status: StatusCode,
+) -> Response {
     echo.path = parts.uri.path().to_string();
     render::page(state, parts, move || provide_context(echo.clone()), status).await
 }

@@ -22,7 +22,6 @@ fn fields_of(path: &str) -> &'static [&'static str] {
             "person_phone",
             "person_email",
             "person_agrees",
-            "message",
             "consent",
         ],
         _ => &[

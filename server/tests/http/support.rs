@@ -303,7 +303,6 @@ pub fn valid_friend() -> Vec<(&'static str, &'static str)> {
         ("person_name", "Karl"),
         ("person_phone", "0491-123 45"),
         ("person_agrees", "yes"),
-        ("message", "Han gillar att fiska."),
         ("consent", "yes"),
     ]
 }

@@ -87,7 +87,7 @@ fn FriendForm() -> impl IntoView {
             <TextField name=field::PERSON_NAME label=K::f_person_name/>
             <ReachFields legend=K::f_person_reach phone=field::PERSON_PHONE phone_label=K::f_person_phone email=field::PERSON_EMAIL email_label=K::f_person_email/>
             <ChoiceGroup name=field::PERSON_AGREES legend=K::f_person_agrees options=&YES_NO/>
-            <TextArea name=field::MESSAGE label=K::f_message hint=K::f_message_hint/>
+            <p>{t(K::friend_only_contact)}</p>
             <Confirm name=field::CONSENT label=K::friend_consent>
                 <PrivacyLink/>
             </Confirm>

@@ -42,6 +42,9 @@ pub fn action_label(action: Action) -> K {
         Action::CaseStage => K::act_case_stage,
         Action::ParticipantUpdate => K::act_participant_update,
         Action::CaseloadRead => K::act_caseload_read,
+        Action::ContactRequestRead => K::act_request_read,
+        Action::ContactRequestUpdate => K::act_request_update,
+        Action::ContactRequestErase => K::act_request_erase,
     }
 }
 

@@ -32,6 +32,7 @@ pub fn AdminSettingsPage() -> impl IntoView {
                                 <StaffField name=field::PHONE label=K::admin_phone kind="tel" value=s.phone/>
                                 <StaffField name=field::EMAIL label=K::admin_team_email kind="email" value=s.email/>
                                 <StaffField name=field::DAYS label=K::admin_days hint=K::admin_days_hint kind="number" value=s.first_contact_days.to_string()/>
+                                <StaffField name=crate::models::team::ERASE_DAYS label=K::admin_erase_days hint=K::admin_erase_days_hint kind="number" value=s.friend_erase_days.to_string()/>
                                 <div class="field">
                                     <div class="choice">
                                         <input type="checkbox" id="s-require_two_factor" name=field::REQUIRE_TWO_FACTOR value="yes" checked=s.require_two_factor/>

@@ -15,6 +15,7 @@ use leptos_router::hooks::use_query_map;
 pub fn InboxPage() -> impl IntoView {
     let query = use_query_map();
     let lang = use_lang();
+    let erased = query.read_untracked().get("raderad").is_some();
     let filter = move || {
         let q = query.read();
         let text = |k: &str| {
@@ -41,6 +42,7 @@ pub fn InboxPage() -> impl IntoView {
             view! {
                 <Title text=t(K::inbox_title)/>
                 <h1>{t(K::inbox_title)}</h1>
+                {erased.then(|| view! { <p class="notice" role="status">{t(K::req_erased)}</p> })}
                 <p>{fill_count(lang, K::inbox_promise, u64::from(p.first_contact_days), &[])}</p>
                 <form method="get" action="/lots/inkorg" class="filters" role="search" aria-label=t(K::inbox_filter_title)>
                     <div class="field">
@@ -105,7 +107,7 @@ pub fn InboxPage() -> impl IntoView {
                                             <td class="nowrap">
                                                 <time datetime=r.received.replace(' ', "T").replace('.', ":")>{age}</time>
                                             </td>
-                                            <td>{r.first_name}</td>
+                                            <td><a href=format!("/lots/inkorg/{}", r.id)>{r.first_name}</a></td>
                                             <td>{t(channel_label(r.channel))}</td>
                                             <td>{sender}</td>
                                             <td class="nowrap"><bdi dir="ltr" class="code">{r.code}</bdi></td>

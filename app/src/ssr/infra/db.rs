@@ -28,6 +28,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
                 .create_if_missing(true)
+                // Deleted content is overwritten with zeros, so an erased request leaves nothing
+                // readable in the file's free pages (see `scrub_after_erase` for the WAL).
+                .pragma("secure_delete", "ON")
         });
     Database::connect(opts)
         .await
@@ -76,6 +79,49 @@ fn explain_connect_error(url: &str, e: DbErr) -> DbErr {
         DbErr::Custom(format!(
             "DATABASE_URL: cannot connect to PostgreSQL (sslmode={mode}): {e}"
         ))
+    }
+}
+
+/// After an erasure has committed, removes what the files still hold of it. SQLite (with
+/// `secure_delete` on, the deleted cells are already zeros in the new pages): the old pages still
+/// sit in the WAL until a checkpoint, so the WAL is checkpointed and truncated to nothing.
+/// PostgreSQL keeps dead tuples in the table until vacuum: `VACUUM` the touched tables (outside any
+/// transaction). What it cannot reach — PostgreSQL's WAL segments and backups — is kept until
+/// they rotate (README, "Privacy and operations"). Failures are logged (no data) and not
+/// returned: the rows are already gone, and the next erasure scrubs again.
+pub async fn scrub_after_erase(db: &impl ConnectionTrait, tables: &[&str]) {
+    use sea_orm::{DbBackend, Statement};
+    let result = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let mut result = Ok(());
+            // A reader still on an old snapshot makes the checkpoint report busy: try again.
+            for _ in 0..20 {
+                let row = db
+                    .query_one_raw(Statement::from_string(
+                        DbBackend::Sqlite,
+                        "PRAGMA wal_checkpoint(TRUNCATE)",
+                    ))
+                    .await;
+                match row {
+                    Ok(Some(r)) if r.try_get_by_index::<i32>(0).unwrap_or(1) == 0 => {
+                        result = Ok(());
+                        break;
+                    }
+                    Ok(_) => result = Err(DbErr::Custom("checkpoint busy".into())),
+                    Err(e) => result = Err(e),
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            result
+        }
+        DbBackend::Postgres => db
+            .execute_unprepared(&format!("VACUUM {}", tables.join(", ")))
+            .await
+            .map(|_| ()),
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "scrubbing after an erasure failed");
     }
 }
 

@@ -5,6 +5,7 @@ pub mod case;
 pub mod case_stage_change;
 pub mod contact_request;
 pub mod contact_request_event;
+pub mod erased_request;
 pub mod job;
 pub mod login_throttle;
 pub mod participant;

@@ -78,7 +78,7 @@ pub async fn count_new(
 }
 
 fn row(
-    (_, code, channel, status, name, organisation, at): InboxRecord,
+    (id, code, channel, status, name, organisation, at): InboxRecord,
     days: u32,
     now: DateTime<Utc>,
 ) -> Result<InboxRow, AppError> {
@@ -95,6 +95,7 @@ fn row(
         Channel::Professional => Sender::Professional(organisation.filter(|o| !o.is_empty())),
     };
     Ok(InboxRow {
+        id,
         code,
         channel,
         status,

@@ -25,6 +25,7 @@ fn view(row: team::Model) -> TeamSettingsView {
         email: row.email,
         first_contact_days: u8::try_from(row.first_contact_days).unwrap_or(3),
         require_two_factor: row.require_two_factor,
+        friend_erase_days: u8::try_from(row.friend_erase_days).unwrap_or(14),
     }
 }
 
@@ -56,6 +57,7 @@ pub async fn update(
         email: Set(u.email.as_str().to_string()),
         first_contact_days: Set(i16::from(u.first_contact_days)),
         require_two_factor: Set(u.require_two_factor),
+        friend_erase_days: Set(i16::from(u.friend_erase_days)),
         updated_at: Set(Utc::now()),
         ..Default::default()
     })

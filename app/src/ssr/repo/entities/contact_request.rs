@@ -41,6 +41,9 @@ pub struct Model {
     /// Goes up by one with every change from the inbox: a save names the version it started from
     /// and is refused if another save came first.
     pub version: i32,
+    /// A friend request: when the person themself said they want contact (until then the
+    /// request holds only contact data, and is erased if they say no or never answer).
+    pub consented_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

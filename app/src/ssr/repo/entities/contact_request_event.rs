@@ -11,7 +11,8 @@ pub struct Model {
     pub at: DateTimeUtc,
     /// The staff member; `None` for the system (a background job).
     pub actor_staff_id: Option<i64>,
-    /// What was done, e.g. `contact_attempt`, `unreachable`, `declined`, `duplicate`, `accepted`.
+    /// What was done, e.g. `contact_attempt`, `unreachable`, `declined`, `consent_given`,
+    /// `duplicate`, `accepted`.
     pub kind: String,
     /// For a contact attempt: `reached`, `no_answer`, `left_message`, `wrong_number`.
     pub outcome: Option<String>,

@@ -16,6 +16,8 @@ pub struct Model {
     pub first_contact_days: i16,
     /// Every staff member must log in with a second factor.
     pub require_two_factor: bool,
+    /// Days an unanswered friend request is kept before it is erased (default 14).
+    pub friend_erase_days: i16,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
