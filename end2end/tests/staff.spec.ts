@@ -115,7 +115,7 @@ test('a navigator is refused the admin pages', async ({ page }) => {
   await expectAccessible(page, true);
 });
 
-test('a self-referral sent on the public page is in the navigator\'s inbox, by keyboard alone', async ({ page }) => {
+test('a self-referral sent on the public page is in the navigator\'s inbox, by keyboard alone, and becomes a case', async ({ page }) => {
   // A resident asks for contact.
   const name = uniqueName('Åsa');
   const selfReferral = forms[0];
@@ -168,6 +168,19 @@ test('a self-referral sent on the public page is in the navigator\'s inbox, by k
   await expect(page.getByRole('status').filter({ hasText: 'Sparat.' })).toBeVisible();
   await expect(page.locator('.facts .badge')).toHaveText('Kontaktad');
   await expect(page.getByRole('table', { name: 'Historik' })).toContainText('Kontaktförsök – Inget svar');
+  await expectAccessible(page, true);
+
+  // Accept it: the case page, in Kartläggning; one step forward; then the caseload counts it.
+  await page.getByRole('button', { name: 'Ta emot', exact: true }).click();
+  await expect(page).toHaveURL(/\/lots\/deltagare\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Åsa');
+  await expectAccessible(page, true);
+  await page.getByRole('button', { name: 'Gå vidare till Genomförande' }).click();
+  await expect(page.getByRole('button', { name: 'Gå vidare till Avslut' })).toBeVisible();
+  await expectAccessible(page, true);
+  await page.getByRole('navigation', { name: 'Arbetsyta' }).getByRole('link', { name: 'Deltagare' }).click();
+  await expect(page.getByRole('heading', { name: 'Deltagare', level: 1 })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Ärenden' })).toContainText('Åsa');
   await expectAccessible(page, true);
 
   await page.getByRole('button', { name: 'Logga ut' }).click();
