@@ -10,7 +10,11 @@
 //! A text that depends on a number has one line per CLDR plural category, `key[one] = …`,
 //! `key[other] = …`: the build fails unless every language has exactly the categories its plural
 //! rules use (Swedish and English: one, other; Arabic: zero, one, two, few, many, other).
-use std::collections::BTreeMap;
+//!
+//! The keys below the line `#! staff` in `sv.txt` are the staff workspace's. The browser build
+//! (no `ssr` feature) gets them as empty strings, so the public forms' wasm does not carry every
+//! staff page's texts in three languages; and the build fails if code the browser runs names one.
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -91,8 +95,82 @@ fn parse(path: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// The line after which `sv.txt`'s keys are the staff workspace's only.
+const STAFF_MARKER: &str = "#! staff";
+
+/// The names of the keys below the staff marker in `path`.
+fn staff_keys(path: &Path) -> BTreeSet<String> {
+    let src = std::fs::read_to_string(path).expect("readable catalogue");
+    let (_, staff) = src
+        .split_once(&format!("\n{STAFF_MARKER}"))
+        .unwrap_or_else(|| panic!("{}: no `{STAFF_MARKER}` line", path.display()));
+    staff
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, _)| k.trim().split('[').next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Source files that never run in the browser, though compiled there too: the server's code,
+/// the staff pages and server functions, and the models only the staff workspace uses.
+fn staff_only_source(path: &Path) -> bool {
+    let p = path.to_string_lossy().replace('\\', "/");
+    ["src/ssr/", "src/pages/staff/", "src/api/"]
+        .iter()
+        .any(|d| p.starts_with(d))
+        || [
+            "src/components/staff_form.rs",
+            "src/models/audit.rs",
+            "src/models/case.rs",
+            "src/models/inbox.rs",
+            "src/models/request.rs",
+            "src/models/staff.rs",
+            "src/models/team.rs",
+            "src/models/two_factor.rs",
+        ]
+        .contains(&p.as_str())
+}
+
+/// Fails the build if code the browser may run names a staff text (it would show nothing there).
+/// Tests (`#[cfg(test)]` to the end of a file) run on the server and do not count.
+fn check_browser_texts(dir: &Path, staff: &BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            check_browser_texts(&path, staff);
+            continue;
+        }
+        if path.extension().and_then(|e| e.to_str()) != Some("rs") || staff_only_source(&path) {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).expect("readable source");
+        let code = src.split("#[cfg(test)]").next().unwrap_or("");
+        for (i, _) in code.match_indices("K::") {
+            let name: String = code[i + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                !staff.contains(&name),
+                "{}: `K::{name}` is a staff text (below `{STAFF_MARKER}` in locales/sv.txt), but \
+                 this file runs in the browser too: move the text above the marker",
+                path.display()
+            );
+        }
+    }
+}
+
 fn main() {
     let dir = Path::new("locales");
+    println!("cargo:rerun-if-changed=src");
+    let staff = staff_keys(&dir.join("sv.txt"));
+    check_browser_texts(Path::new("src"), &staff);
+    // The browser build: staff texts are empty there.
+    let browser = std::env::var_os("CARGO_FEATURE_SSR").is_none();
     println!("cargo:rerun-if-changed=locales");
     let mut catalogues: BTreeMap<String, Catalogue> = BTreeMap::new();
     for entry in std::fs::read_dir(dir).expect("locales/ exists") {
@@ -285,7 +363,12 @@ fn main() {
         )
         .ok();
         for k in &keys {
-            writeln!(code, "    {:?},", map[k]).ok();
+            let text = if browser && staff.contains(*k) {
+                ""
+            } else {
+                map[k].as_str()
+            };
+            writeln!(code, "    {text:?},").ok();
         }
         writeln!(code, "];").ok();
     }
@@ -294,6 +377,8 @@ fn main() {
         "/// The form of plural key `key` for category `cat` in `lang` (`None`: not a plural key)."
     )
     .ok();
+    // In the browser build every plural text may be a staff one, leaving only the `_` arm.
+    writeln!(code, "#[allow(clippy::match_single_binding)]").ok();
     writeln!(
         code,
         "pub fn plural_text(lang: Lang, key: K, cat: Plural) -> Option<&'static str> {{ match (lang, key, cat) {{"
@@ -301,6 +386,9 @@ fn main() {
     .ok();
     for c in &order {
         for (name, forms) in &catalogues[*c].plural {
+            if browser && staff.contains(name) {
+                continue;
+            }
             for (cat, text) in forms {
                 let mut v = cat.clone();
                 v[..1].make_ascii_uppercase();
