@@ -159,7 +159,7 @@ pub struct InboxRow {
     pub status: Option<RequestStatus>,
     pub first_name: String,
     pub sender: Sender,
-    /// When it came, in full: `2026-11-23 14.30` (Stockholm).
+    /// When it came, for the `<time datetime>` attribute: RFC 3339 in UTC, `2026-11-23T13:30:00Z`.
     pub received: String,
     pub age: Age,
     /// The promised first contact has passed without one.

@@ -4,4 +4,5 @@ pub mod cases;
 pub mod contact_requests;
 pub mod entities;
 pub mod jobs;
+pub mod staff_names;
 pub mod teams;

@@ -181,6 +181,19 @@ async fn the_inbox_shows_the_teams_requests_and_no_other_teams() {
                 "the referrer's organisation"
             );
             assert!(body.contains("i dag kl. "), "the age");
+            // Each age carries its instant, machine-readable: `<time datetime="…Z">`.
+            let stamps: Vec<&str> = body
+                .split("<time datetime=\"")
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap_or(""))
+                .collect();
+            assert_eq!(stamps.len(), 3, "{body}");
+            for s in stamps {
+                assert!(
+                    chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+                    "not an RFC 3339 instant: {s}"
+                );
+            }
             assert!(body.contains("<caption>"), "a table with a caption");
             assert!(
                 !body.contains("Bertil") && !body.contains(&theirs[0]),

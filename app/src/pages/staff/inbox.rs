@@ -105,7 +105,7 @@ pub fn InboxPage() -> impl IntoView {
                                     view! {
                                         <tr class:overdue=r.overdue>
                                             <td class="nowrap">
-                                                <time datetime=r.received.replace(' ', "T").replace('.', ":")>{age}</time>
+                                                <time datetime=r.received.clone()>{age}</time>
                                             </td>
                                             <td><a href=format!("/lots/inkorg/{}", r.id)>{r.first_name}</a></td>
                                             <td>{t(channel_label(r.channel))}</td>

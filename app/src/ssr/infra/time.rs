@@ -21,6 +21,18 @@ pub fn iso_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Stockholm).format("%Y-%m-%d").to_string()
 }
 
+/// "2026-11-23 kl. 14.30" in Stockholm: when something happened, in lists and histories.
+pub fn date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Stockholm)
+        .format("%Y-%m-%d kl. %H.%M")
+        .to_string()
+}
+
+/// "14.30" in Stockholm.
+pub fn clock_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Stockholm).format("%H.%M").to_string()
+}
+
 /// "2026-11-23 14.30.05" in Stockholm: the audit log, where seconds matter.
 pub fn table_date_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Stockholm)

@@ -14,20 +14,19 @@ use crate::models::case::{
 };
 use crate::models::contact::Channel;
 use crate::models::form::FieldErrors;
-use crate::models::ids::{CaseId, ParticipantId, StaffId, TeamId};
+use crate::models::ids::{CaseId, ParticipantId};
 use crate::models::phone::Phone;
 use crate::ssr::auth::proof::{CaseWork, Proof};
 use crate::ssr::infra::db::{write_txn, Db};
-use crate::ssr::infra::time::iso_date;
+use crate::ssr::infra::time::{date_time, iso_date};
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::cases as repo;
 use crate::ssr::repo::entities::case::{self as cs, Entity as Cases};
 use crate::ssr::repo::entities::contact_request as cr;
 use crate::ssr::repo::entities::contact_request_event as ev;
 use crate::ssr::repo::entities::participant as pt;
-use crate::ssr::repo::entities::staff as st;
+use crate::ssr::repo::staff_names;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Stockholm;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
@@ -226,27 +225,6 @@ pub async fn mark_duplicate(
     Ok(())
 }
 
-async fn staff_name(
-    conn: &impl ConnectionTrait,
-    team: TeamId,
-    id: Option<i64>,
-) -> Result<Option<String>, AppError> {
-    Ok(match id {
-        Some(id) => st::Entity::find_by_id(StaffId(id))
-            .filter(st::Column::TeamId.eq(team))
-            .one(conn)
-            .await?
-            .map(|s| s.name),
-        None => None,
-    })
-}
-
-fn when(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Stockholm)
-        .format("%Y-%m-%d %H.%M")
-        .to_string()
-}
-
 /// The team's case `id` for its page; the read is audited. Another team's: `NotFound`.
 pub async fn get(db: &impl Db, who: &Proof<CaseWork>, id: CaseId) -> Result<CaseView, AppError> {
     let team = who.team_id();
@@ -278,16 +256,27 @@ async fn load(
             .map(|r| r.reference_code),
         None => None,
     };
-    let mut history = Vec::new();
-    for h in repo::stage_changes(conn, team, c.id).await? {
-        history.push(StageChangeRow {
-            at: when(h.at),
+    // Every name on the page (the navigator's, each change's author) in one query.
+    let changes = repo::stage_changes(conn, team, c.id).await?;
+    let mut names = staff_names::in_team(
+        conn,
+        team,
+        changes
+            .iter()
+            .filter_map(|h| h.by_staff_id)
+            .chain(c.navigator_id),
+    )
+    .await?;
+    let history = changes
+        .into_iter()
+        .map(|h| StageChangeRow {
+            at: date_time(h.at),
             from: h.from_stage,
             to: h.to_stage,
-            by: staff_name(conn, team, h.by_staff_id).await?,
+            by: h.by_staff_id.and_then(|id| names.get(&id).cloned()),
             reason: h.reason,
-        });
-    }
+        })
+        .collect();
     let day = |d: Option<DateTime<Utc>>| d.map(iso_date);
     Ok(CaseView {
         id: CaseId(c.id),
@@ -312,7 +301,7 @@ async fn load(
         channel: c.channel.parse().unwrap_or(Channel::SelfReferral),
         referrer: c.referrer_org,
         request_code,
-        navigator: staff_name(conn, team, c.navigator_id).await?,
+        navigator: c.navigator_id.and_then(|id| names.remove(&id)),
         stage: c.stage,
         stage_dates: vec![
             (Stage::Mapping, day(Some(c.mapping_since))),

@@ -11,13 +11,12 @@ use crate::models::staff::Permission;
 use crate::ssr::auth::proof::{CaseWork, Proof, SignedIn};
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::search::like_pattern;
-use crate::ssr::infra::time::iso_date;
+use crate::ssr::infra::time::{clock_time, iso_date};
 use crate::ssr::infra::working_days::{first_contact_due, stockholm_date};
 use crate::ssr::repo::audit;
 use crate::ssr::repo::contact_requests::{self, InboxQuery, InboxRecord};
 use crate::ssr::repo::entities::team;
 use chrono::{DateTime, TimeZone, Utc};
-use chrono_tz::Europe::Stockholm;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// One page of the caller's team's inbox as `f` filters it, at `now` (ages and the overdue flag).
@@ -105,10 +104,7 @@ fn row(
             .unwrap_or_default()
             .to_string(),
         sender,
-        received: at
-            .with_timezone(&Stockholm)
-            .format("%Y-%m-%d %H.%M")
-            .to_string(),
+        received: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         age: age(at, now),
         overdue,
         // The last working day of the promise: the day before the instant it ends.
@@ -119,7 +115,7 @@ fn row(
 /// How long ago `at` was at `now`, in Stockholm calendar days.
 pub fn age(at: DateTime<Utc>, now: DateTime<Utc>) -> Age {
     let days = (stockholm_date(now) - stockholm_date(at)).num_days();
-    let time = || at.with_timezone(&Stockholm).format("%H.%M").to_string();
+    let time = || clock_time(at);
     match days {
         ..=0 => Age::Today(time()),
         1 => Age::Yesterday(time()),
@@ -142,6 +138,7 @@ fn parse_cursor(s: &str) -> Option<(DateTime<Utc>, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono_tz::Europe::Stockholm;
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Stockholm

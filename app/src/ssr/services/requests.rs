@@ -22,11 +22,13 @@ use crate::models::request::{field, HistoryRow, RequestView, DECLINE_REASONS, NO
 use crate::models::staff::field as staff_field;
 use crate::ssr::auth::proof::{CaseWork, Proof};
 use crate::ssr::infra::db::{scrub_after_erase, write_txn, Db};
+use crate::ssr::infra::time::date_time;
 use crate::ssr::infra::working_days::first_contact_due;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::entities::{
-    contact_request as cr, contact_request_event as ev, erased_request, staff, team,
+    contact_request as cr, contact_request_event as ev, erased_request, team,
 };
+use crate::ssr::repo::staff_names;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -34,7 +36,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::HashMap;
 
 /// The tables an erasure touches (scrubbed after it).
 const ERASED_TABLES: [&str; 2] = ["contact_requests", "contact_request_events"];
@@ -135,12 +136,6 @@ pub fn parse_consent(form: &RawForm) -> Result<Act, FieldErrors> {
     }
 }
 
-fn stockholm(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Stockholm)
-        .format("%Y-%m-%d kl. %H.%M")
-        .to_string()
-}
-
 async fn in_team(
     conn: &impl ConnectionTrait,
     who: &Proof<CaseWork>,
@@ -187,18 +182,8 @@ pub async fn get(
         .order_by_desc(ev::Column::Id)
         .all(&txn)
         .await?;
-    let actors: Vec<i64> = events.iter().filter_map(|e| e.actor_staff_id).collect();
-    let names: HashMap<i64, String> = staff::Entity::find()
-        .filter(staff::Column::TeamId.eq(who.team_id()))
-        .filter(staff::Column::Id.is_in(actors))
-        .select_only()
-        .column(staff::Column::Id)
-        .column(staff::Column::Name)
-        .into_tuple::<(i64, String)>()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .collect();
+    let actors = events.iter().filter_map(|e| e.actor_staff_id);
+    let names = staff_names::in_team(&txn, who.team_id(), actors).await?;
     txn.commit().await?;
     let channel: Channel = r
         .channel
@@ -226,14 +211,14 @@ pub async fn get(
         relation: r.relation,
         organisation: r.organisation,
         reasons: r.reasons,
-        received: stockholm(r.created_at),
+        received: date_time(r.created_at),
         overdue: status == Some(RequestStatus::New) && due.is_some_and(|d| now >= d),
         due: due.map(|d| crate::ssr::infra::time::iso_date(d - TimeDelta::seconds(1))),
         consented: (channel == Channel::Friend).then_some(r.consented_at.is_some()),
         history: events
             .into_iter()
             .map(|e| HistoryRow {
-                at: stockholm(e.at),
+                at: date_time(e.at),
                 who: e.actor_staff_id.and_then(|a| names.get(&a).cloned()),
                 kind: e.kind,
                 outcome: e.outcome,
