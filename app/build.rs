@@ -123,6 +123,7 @@ fn staff_only_source(path: &Path) -> bool {
             "src/components/staff_form.rs",
             "src/models/audit.rs",
             "src/models/case.rs",
+            "src/models/casework.rs",
             "src/models/inbox.rs",
             "src/models/request.rs",
             "src/models/staff.rs",

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod boot;
 pub mod case;
+pub mod casework;
 pub mod contact;
 pub mod email;
 pub mod form;

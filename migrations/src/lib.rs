@@ -14,6 +14,7 @@ mod m20261130_000010_create_jobs;
 mod m20261130_000011_add_request_history;
 mod m20261130_000012_add_friend_consent;
 mod m20261130_000013_create_cases;
+mod m20261201_000014_create_case_work;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_add_request_history::Migration),
             Box::new(m20261130_000012_add_friend_consent::Migration),
             Box::new(m20261130_000013_create_cases::Migration),
+            Box::new(m20261201_000014_create_case_work::Migration),
         ]
     }
 }

@@ -95,12 +95,36 @@ pub enum Action {
     ContactRequestUpdate,
     /// A contact request was erased (the detail is the reason; no data of the request remains).
     ContactRequestErase,
+    /// "Vad är viktigt för dig?" was saved.
+    CaseMapping,
+    /// The planned number of meetings was changed.
+    CasePlan,
+    /// A goal was added to a case.
+    GoalAdd,
+    /// A goal's status was changed.
+    GoalUpdate,
+    /// A meeting was booked.
+    MeetingAdd,
+    /// A meeting was marked held, cancelled or not attended (the detail says which).
+    MeetingUpdate,
+    /// A note was added to a case.
+    NoteAdd,
+    /// A follow-up task was added.
+    TaskAdd,
+    /// A follow-up task was marked done.
+    TaskDone,
+    /// A staff member's week (meetings and tasks) was read.
+    WeekRead,
+    /// A calendar feed's secret address was made (or renewed: the old one stops working).
+    CalendarFeedRenew,
+    /// A calendar feed was fetched with its secret address.
+    CalendarFeedRead,
 }
 
 super::ids::stored_name!(Action);
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 44] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
@@ -133,6 +157,18 @@ impl Action {
         Action::ContactRequestRead,
         Action::ContactRequestUpdate,
         Action::ContactRequestErase,
+        Action::CaseMapping,
+        Action::CasePlan,
+        Action::GoalAdd,
+        Action::GoalUpdate,
+        Action::MeetingAdd,
+        Action::MeetingUpdate,
+        Action::NoteAdd,
+        Action::TaskAdd,
+        Action::TaskDone,
+        Action::WeekRead,
+        Action::CalendarFeedRenew,
+        Action::CalendarFeedRead,
     ];
 
     /// The stored name.
@@ -170,6 +206,18 @@ impl Action {
             Action::ContactRequestRead => "contact_request.read",
             Action::ContactRequestUpdate => "contact_request.update",
             Action::ContactRequestErase => "contact_request.erase",
+            Action::CaseMapping => "case.mapping",
+            Action::CasePlan => "case.plan",
+            Action::GoalAdd => "goal.add",
+            Action::GoalUpdate => "goal.update",
+            Action::MeetingAdd => "meeting.add",
+            Action::MeetingUpdate => "meeting.update",
+            Action::NoteAdd => "note.add",
+            Action::TaskAdd => "task.add",
+            Action::TaskDone => "task.done",
+            Action::WeekRead => "week.read",
+            Action::CalendarFeedRenew => "calendar_feed.renew",
+            Action::CalendarFeedRead => "calendar_feed.read",
         }
     }
 }

@@ -45,6 +45,18 @@ pub fn action_label(action: Action) -> K {
         Action::ContactRequestRead => K::act_request_read,
         Action::ContactRequestUpdate => K::act_request_update,
         Action::ContactRequestErase => K::act_request_erase,
+        Action::CaseMapping => K::act_case_mapping,
+        Action::CasePlan => K::act_case_plan,
+        Action::GoalAdd => K::act_goal_add,
+        Action::GoalUpdate => K::act_goal_update,
+        Action::MeetingAdd => K::act_meeting_add,
+        Action::MeetingUpdate => K::act_meeting_update,
+        Action::NoteAdd => K::act_note_add,
+        Action::TaskAdd => K::act_task_add,
+        Action::TaskDone => K::act_task_done,
+        Action::WeekRead => K::act_week_read,
+        Action::CalendarFeedRenew => K::act_calendar_renew,
+        Action::CalendarFeedRead => K::act_calendar_read,
     }
 }
 

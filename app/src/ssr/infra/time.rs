@@ -53,6 +53,17 @@ pub fn stockholm_day_start(y: i32, m: u32, d: u32, next_day: bool) -> Option<Dat
     Some(local.with_timezone(&Utc))
 }
 
+/// The UTC instant of a Stockholm wall-clock time. In the autumn's repeated hour the first one
+/// is meant; a time in the spring's skipped hour does not exist (`None`).
+pub fn stockholm_instant(
+    (y, m, d): (i32, u32, u32),
+    (h, min): (u32, u32),
+) -> Option<DateTime<Utc>> {
+    use chrono::{NaiveDate, TimeZone};
+    let local = NaiveDate::from_ymd_opt(y, m, d)?.and_hms_opt(h, min, 0)?;
+    Some(Stockholm.from_local_datetime(&local).earliest()?.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +84,16 @@ mod tests {
             .single()
             .expect("valid");
         assert_eq!(long_date_time(summer, Lang::Sv), "2 juli 2026 kl. 00.05");
+    }
+
+    #[test]
+    fn stockholm_wall_clock_becomes_utc() {
+        let winter = stockholm_instant((2026, 12, 3), (14, 30)).expect("exists");
+        assert_eq!(winter.to_rfc3339(), "2026-12-03T13:30:00+00:00");
+        let summer = stockholm_instant((2026, 6, 19), (10, 0)).expect("exists");
+        assert_eq!(summer.to_rfc3339(), "2026-06-19T08:00:00+00:00");
+        // 29 March 2026: 02.00 jumps to 03.00.
+        assert_eq!(stockholm_instant((2026, 3, 29), (2, 30)), None);
+        assert_eq!(stockholm_instant((2026, 2, 30), (10, 0)), None);
     }
 }

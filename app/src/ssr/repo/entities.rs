@@ -1,15 +1,21 @@
 //! Database rows. They never cross the wire: `models` holds what does.
 pub mod audit_head;
 pub mod audit_log;
+pub mod calendar_feed;
 pub mod case;
+pub mod case_mapping;
+pub mod case_note;
 pub mod case_stage_change;
 pub mod contact_request;
 pub mod contact_request_event;
 pub mod erased_request;
+pub mod goal;
 pub mod job;
 pub mod login_throttle;
+pub mod meeting;
 pub mod participant;
 pub mod recovery_code;
 pub mod staff;
 pub mod staff_session;
+pub mod task;
 pub mod team;

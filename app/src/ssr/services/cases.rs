@@ -93,6 +93,7 @@ pub async fn accept(
         interpreter: Set(false),
         birth_year: Set(None),
         gender: Set(None),
+        personnummer: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

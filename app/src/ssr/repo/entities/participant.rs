@@ -20,6 +20,8 @@ pub struct Model {
     pub interpreter: bool,
     pub birth_year: Option<i32>,
     pub gender: Option<String>,
+    /// Sealed with the installation key (`keys.seal`); only where the team allows it.
+    pub personnummer: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Goes up by one with every change: a save names the version it started from.

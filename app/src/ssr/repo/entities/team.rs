@@ -18,6 +18,10 @@ pub struct Model {
     pub require_two_factor: bool,
     /// Days an unanswered friend request is kept before it is erased (default 14).
     pub friend_erase_days: i16,
+    /// Staff may keep a personnummer for a participant.
+    pub personnummer_allowed: bool,
+    /// The host name the team's public pages answer on.
+    pub public_host: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
