@@ -135,7 +135,7 @@ enum TeamsSettings {
     PublicHost,
 }
 
-fn case_fk<T: IntoIden + Copy + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
+fn case_fk<T: IntoIden + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, col)
         .to(Cases::Table, Cases::Id)
@@ -143,7 +143,7 @@ fn case_fk<T: IntoIden + Copy + 'static>(table: T, col: T) -> ForeignKeyCreateSt
         .to_owned()
 }
 
-fn team_fk<T: IntoIden + Copy + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
+fn team_fk<T: IntoIden + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, col)
         .to(Teams::Table, Teams::Id)
@@ -358,10 +358,7 @@ impl MigrationTrait for Migration {
                             .to(Staff::Table, Staff::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
-                    .foreign_key(&mut team_fk(
-                        CalendarFeeds::Table,
-                        CalendarFeeds::TeamId,
-                    ))
+                    .foreign_key(&mut team_fk(CalendarFeeds::Table, CalendarFeeds::TeamId))
                     .to_owned(),
             )
             .await?;

@@ -162,6 +162,13 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let state = build_state(config.settings.clone(), config.leptos.clone()).await?;
     state.team.keep_fresh(state.db.clone());
+    // End-to-end tests move a running server's clock through a file; never set in production.
+    let clock_file = std::env::var_os("HALSOLOTS_CLOCK_FILE").map(|p| {
+        tracing::warn!(
+            "HALSOLOTS_CLOCK_FILE is set: the server's clock follows a file (tests only)"
+        );
+        state.clock.follow_file(p.into())
+    });
     // Only a serving instance runs background jobs (not `migrate` or the console commands).
     let jobs = app::ssr::jobs::start(state.clone());
     if config.demo_data {
@@ -181,6 +188,9 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     )
     .await?;
     jobs.abort();
+    if let Some(task) = clock_file {
+        task.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }

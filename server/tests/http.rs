@@ -17,6 +17,8 @@ mod audit;
 mod authz_matrix;
 #[path = "http/cases.rs"]
 mod cases;
+#[path = "http/casework.rs"]
+mod casework;
 #[path = "http/durability.rs"]
 mod durability;
 #[path = "http/forms.rs"]

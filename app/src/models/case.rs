@@ -371,6 +371,8 @@ pub struct CaseView {
     pub closing_reason: Option<ClosingReason>,
     pub closing_date: Option<String>,
     pub history: Vec<StageChangeRow>,
+    /// The daily work: what matters, goals, meetings, notes, follow-up tasks.
+    pub work: super::casework::CaseWorkView,
 }
 
 /// Whose cases the caseload shows.

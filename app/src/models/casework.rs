@@ -228,8 +228,13 @@ pub const TEXT_MAX: usize = 4000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CaseWorkChange {
     Mapping(MappingEdit),
-    AddGoal { text: String },
-    GoalStatus { goal: i64, status: GoalStatus },
+    AddGoal {
+        text: String,
+    },
+    GoalStatus {
+        goal: i64,
+        status: GoalStatus,
+    },
     AddMeeting(NewMeeting),
     UpdateMeeting {
         meeting: i64,
@@ -237,9 +242,13 @@ pub enum CaseWorkChange {
         note: String,
     },
     Planned(i32),
-    AddNote { text: String },
+    AddNote {
+        text: String,
+    },
     AddTask(NewTask),
-    TaskDone { task: i64 },
+    TaskDone {
+        task: i64,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -580,9 +589,19 @@ mod tests {
                 .get(field::PLANNED),
             Some(K::meeting_err_planned)
         );
-        assert!(f(&[("action", "goal_status"), ("item", "x"), ("goal_status", "achieved")]).is_err());
+        assert!(f(&[
+            ("action", "goal_status"),
+            ("item", "x"),
+            ("goal_status", "achieved")
+        ])
+        .is_err());
         assert!(f(&[("action", "nonsense")]).is_err());
-        let e = f(&[("action", "task_add"), ("task_title", "Ring"), ("task_due", "igår")]).unwrap_err();
+        let e = f(&[
+            ("action", "task_add"),
+            ("task_title", "Ring"),
+            ("task_due", "igår"),
+        ])
+        .unwrap_err();
         assert_eq!(e.get(field::TASK_DUE), Some(K::task_err_due));
         for s in MeetingStatus::ALL {
             assert_eq!(s.as_str().parse::<MeetingStatus>(), Ok(s));

@@ -5,6 +5,7 @@ pub mod admin_member;
 pub mod admin_settings;
 pub mod admin_staff;
 pub mod case;
+pub mod case_work;
 pub mod caseload;
 pub mod change_password;
 pub mod home;

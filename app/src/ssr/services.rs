@@ -3,6 +3,7 @@
 //! (`auth::proof::Proof<P>`), which only the permission check can build.
 pub mod audit_log;
 pub mod cases;
+pub mod casework;
 pub mod contact;
 pub mod inbox;
 pub mod key_adoption;

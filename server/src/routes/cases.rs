@@ -6,7 +6,8 @@
 //!   back to `/lots/inkorg/{id}?konflikt=1`.
 //! - `POST /lots/inkorg/{id}/dubblett` (`version`, `participant`): 303 back to the request; the
 //!   same conflict answer.
-//! - `POST /lots/deltagare/{id}` (`action` = forward | back | close | person, `version`, …): 303 to
+//! - `POST /lots/deltagare/{id}` (`action` = forward | back | close | person, or one of the daily
+//!   work's `models::casework::ACTIONS` with `item` where it edits one, `version`, …): 303 to
 //!   the page; what to fix: the page again (422) with what was typed; a stale version: the page
 //!   again (409) with the current data and the conflict message.
 use super::staff::{read_form, refuse, Authorised};
@@ -14,10 +15,11 @@ use crate::render;
 use app::error::AppError;
 use app::models::boot::StaffEcho;
 use app::models::case::{field, parse_person, parse_stage_change, parse_version};
+use app::models::casework;
 use app::models::form::{FieldErrors, RawForm};
 use app::models::ids::{CaseId, ParticipantId};
 use app::ssr::auth::proof::{CaseWork, Check, Proof};
-use app::ssr::services::cases;
+use app::ssr::services::{cases, casework as case_work};
 use app::ssr::state::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
@@ -158,6 +160,12 @@ pub async fn change(
     let result = match (id.ok().map(|Path(id)| id), parse_version(&form)) {
         (None, _) => Err(AppError::NotFound),
         (_, Err(errors)) => Err(invalid(errors)),
+        (Some(id), Ok(version)) if casework::ACTIONS.contains(&form.get(field::ACTION)) => {
+            match casework::parse_change(&form) {
+                Ok(change) => case_work::apply(&state.db, &who, id, version, change, now).await,
+                Err(errors) => Err(invalid(errors)),
+            }
+        }
         (Some(id), Ok(version)) if form.get(field::ACTION) == "person" => {
             match parse_person(&form) {
                 Ok(edit) => cases::edit_person(&state.db, &who, id, version, edit, now).await,

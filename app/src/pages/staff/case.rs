@@ -2,6 +2,7 @@
 //! its dates and history, the step changes (forward; back with a reason; closing with a reason and
 //! a date) and the person's contact details. Every form posts to this page with the version it
 //! was read at; a save that comes second is refused and this page shows the current data again.
+use super::case_work::case_work_view;
 use super::shell::page_with;
 use crate::api::cases::get_case;
 use crate::components::staff_form::{use_echo, StaffErrors};
@@ -9,6 +10,7 @@ use crate::error::AppError;
 use crate::i18n::{fill, t, use_lang, K};
 use crate::models::boot::StaffEcho;
 use crate::models::case::{field, CaseView, ClosingReason, CONTACT_WAYS, GENDERS};
+use crate::models::casework::field as cw;
 use crate::models::contact::CALL_TIMES;
 use crate::models::ids::CaseId;
 use crate::models::inbox::channel_label;
@@ -40,7 +42,7 @@ pub fn CasePage() -> impl IntoView {
 }
 
 /// The error for `name` after a refused post, as a paragraph above the field.
-fn field_error(name: &'static str) -> impl IntoView {
+pub(super) fn field_error(name: &'static str) -> impl IntoView {
     use_echo().errors.get(name).map(|k| {
         view! {
             <p class="error-message" id=format!("s-{name}-error")>
@@ -64,6 +66,14 @@ fn unsaved_view(echo: &StaffEcho) -> Option<AnyView> {
         (field::BIRTH_YEAR, K::case_birth_year),
         (field::REASON, K::case_back_reason),
         (field::CLOSING_DATE, K::case_close_date),
+        (cw::INTERESTS, K::cw_interests),
+        (cw::WISHES, K::cw_wishes),
+        (cw::NEEDS, K::cw_needs),
+        (cw::BARRIERS_NOTE, K::cw_barriers_note),
+        (cw::GOAL, K::cw_goal_new),
+        (cw::MEETING_NOTE, K::cw_meeting_note),
+        (cw::NOTE, K::cw_note_new),
+        (cw::TASK_TITLE, K::cw_task_title),
     ];
     let rows: Vec<_> = labels
         .into_iter()
@@ -209,7 +219,6 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <p>{t(K::case_planned)}": "{c.planned_meetings}</p>
             {forward.map(|next| view! {
                 <form method="post" action=action.clone()>
                     <input type="hidden" name=field::ACTION value="forward"/>
@@ -255,6 +264,7 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
                 </form>
             })}
         </section>
+        {case_work_view(&action, c.version, c.planned_meetings, c.work.clone())}
         <section aria-labelledby="h-history">
             <h2 id="h-history">{t(K::case_history)}</h2>
             <table class="table">

@@ -48,6 +48,37 @@ impl Clock {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Mode::Fixed(at);
     }
 
+    /// From now on the time runs from `at`: real time plus the offset that makes now `at` (the
+    /// end-to-end tests' clock file; time keeps moving, so sessions and limits behave as live).
+    pub fn run_from(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Mode::Real {
+            offset: at - Utc::now(),
+        };
+    }
+
+    /// Follows `path` (end-to-end tests only, `HALSOLOTS_CLOCK_FILE`): whenever the file holds a
+    /// new RFC 3339 instant, the time runs from it. Polled, so a test writes the file and waits
+    /// a moment; a missing or unreadable file leaves the time as it is.
+    pub fn follow_file(&self, path: std::path::PathBuf) -> tokio::task::JoinHandle<()> {
+        let clock = self.clone();
+        tokio::spawn(async move {
+            let mut last = String::new();
+            loop {
+                if let Ok(text) = tokio::fs::read_to_string(&path).await {
+                    let text = text.trim().to_string();
+                    if text != last {
+                        if let Ok(at) = DateTime::parse_from_rfc3339(&text) {
+                            clock.run_from(at.with_timezone(&Utc));
+                            tracing::warn!(at = %text, "the clock was set from HALSOLOTS_CLOCK_FILE");
+                        }
+                        last = text;
+                    }
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        })
+    }
+
     /// Moves the time by `by` (forward when positive), for every holder of this clock: a fixed
     /// clock stays fixed at the new instant, a running one keeps running ahead by `by` (tests).
     pub fn advance(&self, by: TimeDelta) {
@@ -64,6 +95,18 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_on_from_an_instant() {
+        let clock = Clock::default();
+        let at = Utc::now() + TimeDelta::days(7);
+        clock.run_from(at);
+        let now = clock.now();
+        assert!(
+            now >= at && now - at < TimeDelta::seconds(5),
+            "{now} vs {at}"
+        );
+    }
 
     #[test]
     fn real_by_default_and_shared_when_set_or_moved() {

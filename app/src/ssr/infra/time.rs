@@ -61,7 +61,12 @@ pub fn stockholm_instant(
 ) -> Option<DateTime<Utc>> {
     use chrono::{NaiveDate, TimeZone};
     let local = NaiveDate::from_ymd_opt(y, m, d)?.and_hms_opt(h, min, 0)?;
-    Some(Stockholm.from_local_datetime(&local).earliest()?.with_timezone(&Utc))
+    Some(
+        Stockholm
+            .from_local_datetime(&local)
+            .earliest()?
+            .with_timezone(&Utc),
+    )
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ use crate::ssr::repo::entities::contact_request as cr;
 use crate::ssr::repo::entities::contact_request_event as ev;
 use crate::ssr::repo::entities::participant as pt;
 use crate::ssr::repo::staff_names;
+use crate::ssr::services::casework;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -124,6 +125,7 @@ pub async fn accept(
     .exec(&txn)
     .await?
     .last_insert_id;
+    casework::start_mapping(&txn, team, case).await?;
     repo::add_stage_change(
         &txn,
         team,
@@ -227,14 +229,19 @@ pub async fn mark_duplicate(
 }
 
 /// The team's case `id` for its page; the read is audited. Another team's: `NotFound`.
-pub async fn get(db: &impl Db, who: &Proof<CaseWork>, id: CaseId) -> Result<CaseView, AppError> {
+pub async fn get(
+    db: &impl Db,
+    who: &Proof<CaseWork>,
+    id: CaseId,
+    now: DateTime<Utc>,
+) -> Result<CaseView, AppError> {
     let team = who.team_id();
     let txn = write_txn(db).await?;
     let c = repo::find_case(&txn, team, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
     audit::record(&txn, event(who, Action::CaseRead, ("case", c.id))).await?;
-    let view = load(&txn, who, c).await?;
+    let view = load(&txn, who, c, now).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -244,6 +251,7 @@ async fn load(
     conn: &impl ConnectionTrait,
     who: &Proof<CaseWork>,
     c: cs::Model,
+    now: DateTime<Utc>,
 ) -> Result<CaseView, AppError> {
     let team = who.team_id();
     let p = repo::find_participant(conn, team, c.participant_id)
@@ -278,6 +286,7 @@ async fn load(
             reason: h.reason,
         })
         .collect();
+    let work = casework::load(conn, team, c.id, now).await?;
     let day = |d: Option<DateTime<Utc>>| d.map(iso_date);
     Ok(CaseView {
         id: CaseId(c.id),
@@ -317,6 +326,7 @@ async fn load(
             .and_then(|r| r.parse::<ClosingReason>().ok()),
         closing_date: c.closing_date.map(|d| d.format("%Y-%m-%d").to_string()),
         history,
+        work,
     })
 }
 
