@@ -10,8 +10,10 @@ use leptos::prelude::*;
 pub async fn get_case(id: CaseId) -> Result<CaseView, AppError> {
     use crate::ssr::auth::proof::{CaseWork, Proof};
     use crate::ssr::{ctx, services::cases};
-    ctx::authorised(|s, who: Proof<CaseWork>| async move { cases::get(&s.db, &who, id).await })
-        .await
+    ctx::authorised(
+        |s, who: Proof<CaseWork>| async move { cases::get(&s.db, &s.keys, &who, id).await },
+    )
+    .await
 }
 
 /// Case work: a page of the caller's or the team's cases, with the counts by step.

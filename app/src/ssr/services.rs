@@ -6,6 +6,7 @@ pub mod cases;
 pub mod contact;
 pub mod inbox;
 pub mod key_adoption;
+pub mod personnummer;
 pub mod requests;
 pub mod staff;
 pub mod submission_queue;

@@ -17,6 +17,7 @@ use app::models::case::{field, parse_person, parse_stage_change, parse_version};
 use app::models::form::{FieldErrors, RawForm};
 use app::models::ids::{CaseId, ParticipantId};
 use app::ssr::auth::proof::{CaseWork, Check, Proof};
+use app::ssr::infra::time::stockholm_date;
 use app::ssr::services::cases;
 use app::ssr::state::AppState;
 use axum::extract::rejection::PathRejection;
@@ -159,8 +160,11 @@ pub async fn change(
         (None, _) => Err(AppError::NotFound),
         (_, Err(errors)) => Err(invalid(errors)),
         (Some(id), Ok(version)) if form.get(field::ACTION) == "person" => {
-            match parse_person(&form) {
-                Ok(edit) => cases::edit_person(&state.db, &who, id, version, edit, now).await,
+            match parse_person(&form, stockholm_date(now)) {
+                Ok(edit) => {
+                    let (db, keys) = (&state.db, &state.keys);
+                    cases::edit_person(db, keys, &who, id, version, edit, now).await
+                }
                 Err(errors) => Err(invalid(errors)),
             }
         }
