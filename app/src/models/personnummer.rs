@@ -187,7 +187,7 @@ fn exists(year: i32, month: u32, day: u32) -> bool {
 /// The Luhn check over ten digits: weights 2, 1, 2, 1… from the left, digits of each product
 /// summed; the total must end in 0.
 fn luhn_ok(ten: &str) -> bool {
-    ten.len() == 10 && luhn_sum(ten) % 10 == 0
+    ten.len() == 10 && luhn_sum(ten).is_multiple_of(10)
 }
 
 fn luhn_sum(digits: &str) -> u32 {

@@ -420,8 +420,8 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                             assert!(res.body.contains("Matrisa"), "{method} {path}: the inbox");
                         }
                         // The personnummer, even masked, reaches nobody but team A's case workers.
-                        let case_worker = c.role.is_some_and(|r| r.can(Permission::CaseWork))
-                            && !c.other_team;
+                        let case_worker =
+                            c.role.is_some_and(|r| r.can(Permission::CaseWork)) && !c.other_team;
                         if !case_worker {
                             assert!(
                                 !res.body.contains("19811218"),

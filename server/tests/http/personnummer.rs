@@ -168,7 +168,10 @@ async fn a_personnummer_is_kept_sealed_and_masked_only_where_the_team_allows_it(
                 let res = save_person(&app, &nav, &case_path, Some(typed)).await;
                 assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
                 assert!(res.body.contains(says), "{typed}: {}", res.body);
-                assert!(res.body.contains(&format!(r#"value="{typed}""#)), "kept in the field");
+                assert!(
+                    res.body.contains(&format!(r#"value="{typed}""#)),
+                    "kept in the field"
+                );
             }
 
             // Saved sealed: the raw column holds neither the 12 nor the 10 digits.
@@ -191,7 +194,12 @@ async fn a_personnummer_is_kept_sealed_and_masked_only_where_the_team_allows_it(
             // The case page: masked where it is read, whole only in the edit field.
             let page = app.send("GET", &case_path, Some(&nav), &[], None).await;
             assert!(page.body.contains("19811218-****"), "{}", page.body);
-            assert_eq!(page.body.matches("19811218-9876").count(), 1, "{}", page.body);
+            assert_eq!(
+                page.body.matches("19811218-9876").count(),
+                1,
+                "{}",
+                page.body
+            );
             assert!(!page.body.contains(DIGITS));
             assert!(page.body.contains(r#"value="19811218-9876""#));
             // Not in the caseload.
