@@ -178,14 +178,22 @@ pub async fn set_host_from_console(
             return Err(field_error(HOST, K::err_host_taken));
         }
     }
-    team::Entity::update(team::ActiveModel {
+    let updated = team::Entity::update(team::ActiveModel {
         id: Set(id),
         public_host: Set(host.clone()),
         updated_at: Set(now),
         ..Default::default()
     })
     .exec(&txn)
-    .await?;
+    .await;
+    match updated {
+        Ok(_) => {}
+        // Another console took the host between the check and the update.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(field_error(HOST, K::err_host_taken));
+        }
+        Err(e) => return Err(e.into()),
+    }
     audit::record(
         &txn,
         Event {
