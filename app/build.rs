@@ -125,6 +125,7 @@ fn staff_only_source(path: &Path) -> bool {
             "src/models/case.rs",
             "src/models/casework.rs",
             "src/models/inbox.rs",
+            "src/models/personnummer.rs",
             "src/models/request.rs",
             "src/models/staff.rs",
             "src/models/team.rs",

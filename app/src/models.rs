@@ -9,6 +9,7 @@ pub mod email;
 pub mod form;
 pub mod ids;
 pub mod inbox;
+pub mod personnummer;
 pub mod phone;
 pub mod receipt;
 pub mod request;

@@ -1,6 +1,7 @@
 //! Server-only code, gated once in `lib.rs`. The folders follow a request's way in:
 //!
-//! - `state`, `ctx`, `client`, `lang`, `shell`: what a handler or server function starts from;
+//! - `state`, `ctx`, `client`, `host`, `lang`, `shell`: what a handler or server function starts
+//!   from (`host`: which team a public request is for);
 //!   `jobs`: the background jobs, which start from the state too.
 //! - `auth/`: who is calling — sessions, permission proofs, passwords, two-factor login, throttling.
 //! - `services/`: the rules. Each takes `&impl ConnectionTrait` (or `&impl Db` to open one
@@ -14,6 +15,7 @@
 pub mod auth;
 pub mod client;
 pub mod ctx;
+pub mod host;
 pub mod infra;
 pub mod jobs;
 pub mod lang;

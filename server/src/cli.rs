@@ -22,9 +22,15 @@ pub enum Command {
         phone: Option<String>,
         email: Option<String>,
         first_contact_days: Option<String>,
+        host: Option<String>,
     },
     /// List the installation's teams.
     TeamList,
+    /// Give a team's public pages their own host name, or (`None`) take it away.
+    TeamSetHost {
+        slug: String,
+        host: Option<String>,
+    },
     /// Add a staff account; the password comes from stdin or `HALSOLOTS_PASSWORD`.
     UserAdd {
         email: String,
@@ -61,9 +67,13 @@ Commands:
   migrate                    bring the database schema up to date
   demo-data                  fill an empty database with fictional demo requests and accounts
   team add --slug S --name N --municipality M [--phone P] [--email E]
-           [--first-contact-days D]
-                             add a team (slug: 2-40 of a-z, 0-9, -); prints its id
-  team list                  list the teams: slug, name, municipality, active staff
+           [--first-contact-days D] [--host H]
+                             add a team (slug: 2-40 of a-z, 0-9, -); prints its id.
+                             H: the host name its public pages answer on
+  team set-host --slug S (--host H | --none)
+                             set or clear the host name of a team's public pages
+                             (running servers follow within 30 seconds)
+  team list                  list the teams: slug, name, municipality, host, active staff
   user add --email E --name N --role admin|navigator|analyst [--team SLUG]
                              add a staff account
   user deactivate --email E  stop an account from logging in (ends its sessions)
@@ -130,6 +140,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                         "--phone",
                         "--email",
                         "--first-contact-days",
+                        "--host",
                     ],
                 )?;
                 Ok(Command::TeamAdd {
@@ -139,13 +150,31 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                     phone: take(&o, "--phone"),
                     email: take(&o, "--email"),
                     first_contact_days: take(&o, "--first-contact-days"),
+                    host: take(&o, "--host"),
                 })
             }
             Some("list") => {
                 options(it, &[])?;
                 Ok(Command::TeamList)
             }
-            _ => Err("team needs add or list".into()),
+            Some("set-host") => {
+                // `--none` is the one option without a value.
+                let rest: Vec<&str> = it.collect();
+                let none = rest.contains(&"--none");
+                let o = options(
+                    rest.into_iter().filter(|a| *a != "--none"),
+                    &["--slug", "--host"],
+                )?;
+                let host = take(&o, "--host");
+                if none == host.is_some() {
+                    return Err("team set-host needs either --host H or --none".into());
+                }
+                Ok(Command::TeamSetHost {
+                    slug: need(&o, "--slug")?,
+                    host,
+                })
+            }
+            _ => Err("team needs add, list or set-host".into()),
         },
         Some("user") => match it.next() {
             Some("add") => {
@@ -289,8 +318,38 @@ mod tests {
                 phone: None,
                 email: None,
                 first_contact_days: None,
+                host: None,
             })
         );
+        assert_eq!(
+            parse(&args(&[
+                "team",
+                "set-host",
+                "--slug",
+                "b",
+                "--host",
+                "b.example"
+            ])),
+            Ok(Command::TeamSetHost {
+                slug: "b".into(),
+                host: Some("b.example".into())
+            })
+        );
+        assert_eq!(
+            parse(&args(&["team", "set-host", "--none", "--slug", "b"])),
+            Ok(Command::TeamSetHost {
+                slug: "b".into(),
+                host: None
+            })
+        );
+        for bad in [
+            &["team", "set-host", "--slug", "b"][..],
+            &["team", "set-host", "--slug", "b", "--host", "x", "--none"],
+            &["team", "set-host", "--host", "x"],
+            &["team", "set-host", "--slug", "b", "--host"],
+        ] {
+            assert!(parse(&args(bad)).is_err(), "{bad:?}");
+        }
         assert!(parse(&args(&["team", "add", "--slug", "x", "--name", "Lotsen"])).is_err());
         assert_eq!(parse(&args(&["team", "list"])), Ok(Command::TeamList));
         assert!(parse(&args(&["team", "list", "--all"])).is_err());

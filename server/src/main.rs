@@ -3,7 +3,7 @@ use app::error::AppError;
 use app::i18n::{text, Lang};
 use app::models::form::{FieldErrors, RawForm};
 use app::models::staff::{check_password, field, parse_new_staff};
-use app::models::team::parse_new_team;
+use app::models::team::{parse_host, parse_new_team, HOST};
 use app::ssr::infra::secret::Secret;
 use app::ssr::repo::audit::{self, Checkpoint, Verdict};
 use app::ssr::repo::entities::team;
@@ -66,8 +66,10 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             phone,
             email,
             first_contact_days,
+            host,
         } => {
             let form = RawForm::from_pairs(&[
+                (HOST, host.as_deref().unwrap_or("")),
                 (field::SLUG, &slug),
                 (field::TEAM_NAME, &name),
                 (field::MUNICIPALITY, &municipality),
@@ -84,6 +86,27 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                     other => other.to_string(),
                 })?;
             println!("Added team {slug} (id {id}).");
+            Ok(())
+        }
+        Command::TeamSetHost { slug, host } => {
+            let host = match host {
+                None => None,
+                Some(raw) => Some(parse_host(&raw).ok_or_else(|| {
+                    format!("--host: {}", text(Lang::En, app::i18n::K::err_host))
+                })?),
+            };
+            let state = startup::build_state(config.settings, config.leptos).await?;
+            team_service::set_host_from_console(&state.db, &slug, host.clone(), state.clock.now())
+                .await
+                .map_err(|e| match e {
+                    AppError::Invalid(errors) => describe(&errors),
+                    AppError::NotFound => format!("--slug: no team \"{slug}\""),
+                    other => other.to_string(),
+                })?;
+            match host {
+                Some(h) => println!("Team {slug} now answers on {h}."),
+                None => println!("Team {slug} has no host name of its own now."),
+            }
             Ok(())
         }
         Command::TeamList => {
@@ -204,13 +227,18 @@ fn init_logging(json: bool) {
     }
 }
 
-/// `team list`'s table: one line per team, columns separated by tabs under a heading.
+/// `team list`'s table: one line per team, columns separated by tabs under a heading; `-` for
+/// a team without a host name of its own.
 fn team_table(teams: &[TeamSummary]) -> String {
-    let mut out = String::from("slug\tname\tmunicipality\tactive staff\n");
+    let mut out = String::from("slug\tname\tmunicipality\thost\tactive staff\n");
     for t in teams {
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\n",
-            t.slug, t.name, t.municipality, t.active_staff
+            "{}\t{}\t{}\t{}\t{}\n",
+            t.slug,
+            t.name,
+            t.municipality,
+            t.public_host.as_deref().unwrap_or("-"),
+            t.active_staff
         ));
     }
     out

@@ -41,7 +41,7 @@ pub async fn build_state(
     app::ssr::services::key_adoption::adopt(&conn, &keys).await?;
     let team_id = teams::ensure_team(&conn, &settings.team).await?;
     let state = AppState::new(conn, settings, team_id, leptos, keys)?;
-    state.team.refresh(&state.db).await?;
+    state.teams.refresh(&state.db).await?;
     Ok(state)
 }
 
@@ -161,7 +161,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!("{warning}");
     }
     let state = build_state(config.settings.clone(), config.leptos.clone()).await?;
-    state.team.keep_fresh(state.db.clone());
+    state.teams.keep_fresh(state.db.clone());
     // End-to-end tests move a running server's clock through a file; never set in production.
     let clock_file = std::env::var_os("HALSOLOTS_CLOCK_FILE").map(|p| {
         tracing::warn!(

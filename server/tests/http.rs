@@ -23,12 +23,16 @@ mod casework;
 mod durability;
 #[path = "http/forms.rs"]
 mod forms;
+#[path = "http/hosts.rs"]
+mod hosts;
 #[path = "http/inbox.rs"]
 mod inbox;
 #[path = "http/jobs.rs"]
 mod jobs;
 #[path = "http/ops.rs"]
 mod ops;
+#[path = "http/personnummer.rs"]
+mod personnummer;
 #[path = "http/requests.rs"]
 mod requests;
 #[path = "http/resilience.rs"]

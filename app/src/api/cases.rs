@@ -11,7 +11,7 @@ pub async fn get_case(id: CaseId) -> Result<CaseView, AppError> {
     use crate::ssr::auth::proof::{CaseWork, Proof};
     use crate::ssr::{ctx, services::cases};
     ctx::authorised(|s, who: Proof<CaseWork>| async move {
-        cases::get(&s.db, &who, id, s.clock.now()).await
+        cases::get(&s.db, &s.keys, &who, id, s.clock.now()).await
     })
     .await
 }

@@ -11,13 +11,15 @@ use leptos::server_fn::codec::Json;
 /// return the first request's receipt.
 #[server(input = Json, endpoint = "contact/submit")]
 pub async fn submit_contact(channel: Channel, form: RawForm) -> Result<Receipt, AppError> {
-    use crate::ssr::{client::client_ip, ctx, lang::from_parts, services::contact};
+    use crate::ssr::services::contact;
+    use crate::ssr::{client::client_ip, ctx, host::public_team, lang::from_parts};
     ctx::public(|s, parts| async move {
         // The rate limit first: the body is already decoded (the server-function layer does
         // that), but nothing else is done for a client over its limit.
         let admitted = contact::admit(&s.limiter, client_ip(&parts))?;
         let lang = from_parts(&parts);
-        contact::submit(&s.queue, &s.keys, s.team_id, channel, &form, admitted, lang).await
+        let team = public_team(&s, &parts).id;
+        contact::submit(&s.queue, &s.keys, team, channel, &form, admitted, lang).await
     })
     .await
 }
@@ -25,9 +27,11 @@ pub async fn submit_contact(channel: Channel, form: RawForm) -> Result<Receipt, 
 /// Public: the receipt for a reference code (no personal data: the channel and when it was sent).
 #[server(endpoint = "contact/receipt")]
 pub async fn get_receipt(code: String) -> Result<Receipt, AppError> {
-    use crate::ssr::{ctx, lang::from_parts, services::contact};
+    use crate::ssr::{ctx, host::public_team, lang::from_parts, services::contact};
     ctx::public(|s, parts| async move {
-        contact::receipt(&s.db, s.team_id, &code, from_parts(&parts)).await
+        // Only the host's team's codes: another team's code is "not found" here.
+        let team = public_team(&s, &parts).id;
+        contact::receipt(&s.db, team, &code, from_parts(&parts)).await
     })
     .await
 }

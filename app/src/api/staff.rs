@@ -69,7 +69,7 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
 pub async fn two_factor_status() -> Result<crate::models::two_factor::TwoFactorView, AppError> {
     use crate::ssr::{auth::proof::SignedIn, auth::two_factor, ctx};
     ctx::authorised(|s, who: SignedIn| async move {
-        two_factor::status(&s.db, &s.keys, &s.team.get().name, &who).await
+        two_factor::status(&s.db, &s.keys, who.team_name(), &who).await
     })
     .await
 }

@@ -5,6 +5,7 @@ use super::contact::Channel;
 use super::email::Email;
 use super::form::{FieldErrors, RawForm};
 use super::ids::{CaseId, ParticipantId};
+use super::personnummer::{Personnummer, Ymd};
 use super::phone::Phone;
 use crate::i18n::K;
 use serde::{Deserialize, Serialize};
@@ -179,6 +180,8 @@ pub mod field {
     pub const INTERPRETER: &str = "interpreter";
     pub const BIRTH_YEAR: &str = "birth_year";
     pub const GENDER: &str = "gender";
+    /// Only where the team allows it (`PersonnummerField::allowed`).
+    pub const PERSONNUMMER: &str = "personnummer";
 }
 
 /// A change of step asked for on the case page.
@@ -207,6 +210,8 @@ pub struct PersonEdit {
     pub interpreter: bool,
     pub birth_year: Option<i32>,
     pub gender: Option<String>,
+    /// `None`: the field was empty (or not on the form, where the team does not allow it).
+    pub personnummer: Option<Personnummer>,
 }
 
 /// The version a save started from, or the form-level error.
@@ -260,8 +265,9 @@ pub fn parse_stage_change(form: &RawForm) -> Result<StageChange, FieldErrors> {
     change.ok_or(errors)
 }
 
-/// The person's details from the case page's form.
-pub fn parse_person(form: &RawForm) -> Result<PersonEdit, FieldErrors> {
+/// The person's details from the case page's form; `today` (Stockholm's date) decides a
+/// 10-digit personnummer's century.
+pub fn parse_person(form: &RawForm, today: Ymd) -> Result<PersonEdit, FieldErrors> {
     let mut errors = FieldErrors::default();
     let name = text(form, field::NAME, 200);
     if name.is_none() {
@@ -310,6 +316,16 @@ pub fn parse_person(form: &RawForm) -> Result<PersonEdit, FieldErrors> {
             }
         },
     };
+    let personnummer = match form.get(field::PERSONNUMMER).trim() {
+        "" => None,
+        raw => match Personnummer::parse(raw, today) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.add(field::PERSONNUMMER, e.message());
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -323,6 +339,7 @@ pub fn parse_person(form: &RawForm) -> Result<PersonEdit, FieldErrors> {
         interpreter: form.get(field::INTERPRETER) == "yes",
         birth_year,
         gender: choice(field::GENDER, &GENDERS),
+        personnummer,
     })
 }
 
@@ -358,6 +375,7 @@ pub struct CaseView {
     pub interpreter: bool,
     pub birth_year: Option<i32>,
     pub gender: Option<String>,
+    pub personnummer: PersonnummerField,
     pub channel: Channel,
     /// The referring organisation, for a referral.
     pub referrer: Option<String>,
@@ -373,6 +391,27 @@ pub struct CaseView {
     pub history: Vec<StageChangeRow>,
     /// The daily work: what matters, goals, meetings, notes, follow-up tasks.
     pub work: super::casework::CaseWorkView,
+}
+
+/// The personnummer on the case page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonnummerField {
+    /// The team lets staff keep one: the form has the field.
+    pub allowed: bool,
+    /// `YYYYMMDD-****`, for reading.
+    pub masked: Option<String>,
+    /// `YYYYMMDD-XXXX`: only for the edit field.
+    pub edit: Option<String>,
+}
+
+impl PersonnummerField {
+    pub fn of(allowed: bool, stored: Option<&Personnummer>) -> Self {
+        PersonnummerField {
+            allowed,
+            masked: stored.map(Personnummer::masked),
+            edit: stored.map(Personnummer::display),
+        }
+    }
 }
 
 /// Whose cases the caseload shows.
@@ -527,25 +566,50 @@ mod tests {
         );
     }
 
+    const TODAY: Ymd = (2026, 12, 1);
+
     #[test]
     fn person_details_are_checked() {
-        let p = parse_person(&RawForm::from_pairs(&[
-            ("name", " Åsa Öberg "),
-            ("phone", "070-123 45 67"),
-            ("contact_way", "sms"),
-            ("contact_times", "morning"),
-            ("contact_times", "bogus"),
-            ("interpreter", "yes"),
-            ("birth_year", "1950"),
-        ]))
+        let p = parse_person(
+            &RawForm::from_pairs(&[
+                ("name", " Åsa Öberg "),
+                ("phone", "070-123 45 67"),
+                ("contact_way", "sms"),
+                ("contact_times", "morning"),
+                ("contact_times", "bogus"),
+                ("interpreter", "yes"),
+                ("birth_year", "1950"),
+                ("personnummer", "501231-1238"),
+            ]),
+            TODAY,
+        )
         .unwrap();
+        assert_eq!(
+            p.personnummer.as_ref().map(Personnummer::as_str),
+            Some("195012311238")
+        );
         assert_eq!(p.name, "Åsa Öberg");
         assert_eq!(p.phone.as_deref(), Some("+46701234567"));
         assert_eq!(p.contact_times, vec!["morning"]);
         assert!(p.interpreter);
-        let e =
-            parse_person(&RawForm::from_pairs(&[("name", ""), ("birth_year", "12")])).unwrap_err();
+        let e = parse_person(
+            &RawForm::from_pairs(&[
+                ("name", ""),
+                ("birth_year", "12"),
+                ("personnummer", "501231-1233"),
+            ]),
+            TODAY,
+        )
+        .unwrap_err();
         assert_eq!(e.get(field::NAME), Some(K::case_err_name));
         assert_eq!(e.get(field::BIRTH_YEAR), Some(K::case_err_birth_year));
+        assert_eq!(e.get(field::PERSONNUMMER), Some(K::err_pnr_check));
+        // Empty or left out: none.
+        let p = parse_person(
+            &RawForm::from_pairs(&[("name", "Åsa"), ("personnummer", " ")]),
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(p.personnummer, None);
     }
 }

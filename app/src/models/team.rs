@@ -19,6 +19,9 @@ pub struct TeamSettingsView {
     pub require_two_factor: bool,
     /// Days a friend's request waits for the person's own yes before it is erased.
     pub friend_erase_days: u8,
+    /// Staff may keep a participant's personnummer (off unless the team turns it on).
+    #[serde(default)]
+    pub personnummer_allowed: bool,
 }
 
 /// Checked settings, ready to store.
@@ -31,7 +34,14 @@ pub struct TeamUpdate {
     pub first_contact_days: u8,
     pub require_two_factor: bool,
     pub friend_erase_days: u8,
+    pub personnummer_allowed: bool,
 }
+
+/// The settings form's checkbox for `personnummer_allowed` (checked: `yes`).
+pub const PERSONNUMMER_ALLOWED: &str = "personnummer_allowed";
+
+/// The console's field (`--host`) for the host name a team's public pages answer on.
+pub const HOST: &str = "host";
 
 /// The promise may be 1 to 30 working days.
 pub const DAYS_MAX: u8 = 30;
@@ -73,6 +83,7 @@ pub fn parse_team_settings(form: &RawForm) -> Result<TeamUpdate, FieldErrors> {
                 first_contact_days,
                 require_two_factor: form.get(field::REQUIRE_TWO_FACTOR) == "yes",
                 friend_erase_days,
+                personnummer_allowed: form.get(PERSONNUMMER_ALLOWED) == "yes",
             })
         }
         _ => Err(errors),
@@ -89,6 +100,8 @@ pub struct NewTeam {
     pub phone: Option<Phone>,
     pub email: Option<Email>,
     pub first_contact_days: u8,
+    /// The host name its public pages answer on (`parse_host`), if it has its own.
+    pub public_host: Option<String>,
 }
 
 /// The default promise of a new team, in working days.
@@ -104,6 +117,22 @@ pub fn parse_slug(raw: &str) -> Option<String> {
     ok.then(|| raw.to_string())
 }
 
+/// A host name a team's public pages answer on, as requests name it: lower-case, without a
+/// port or a final dot; 1–253 characters in labels of 1–63 letters `a`–`z`, digits and `-` (not
+/// first or last), separated by dots. The request's `Host` is compared with exactly this form.
+pub fn parse_host(raw: &str) -> Option<String> {
+    let host = raw.trim().to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(&host);
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    ((1..=253).contains(&host.len()) && host.split('.').all(label_ok)).then(|| host.to_string())
+}
+
 /// Checks a new team: the slug, then every field as `parse_team_settings` does, except that an
 /// empty phone, e-mail or number of days is allowed (none, none, `DAYS_DEFAULT`).
 pub fn parse_new_team(form: &RawForm) -> Result<NewTeam, FieldErrors> {
@@ -112,6 +141,16 @@ pub fn parse_new_team(form: &RawForm) -> Result<NewTeam, FieldErrors> {
     if slug.is_none() {
         errors.add(field::SLUG, K::err_slug);
     }
+    let public_host = match form.get(HOST).trim() {
+        "" => None,
+        raw => {
+            let host = parse_host(raw);
+            if host.is_none() {
+                errors.add(HOST, K::err_host);
+            }
+            host
+        }
+    };
     match (slug, d.first_contact_days) {
         (Some(slug), Some(first_contact_days)) if errors.is_empty() => Ok(NewTeam {
             slug,
@@ -120,6 +159,7 @@ pub fn parse_new_team(form: &RawForm) -> Result<NewTeam, FieldErrors> {
             phone: d.phone,
             email: d.email,
             first_contact_days,
+            public_host,
         }),
         _ => Err(errors),
     }
@@ -211,6 +251,13 @@ mod tests {
             ])
         };
         assert_eq!(parse_team_settings(&f("3")).unwrap().first_contact_days, 3);
+        assert!(
+            !parse_team_settings(&f("3")).unwrap().personnummer_allowed,
+            "off unless ticked"
+        );
+        let mut on = f("3");
+        on.0.push((PERSONNUMMER_ALLOWED.into(), "yes".into()));
+        assert!(parse_team_settings(&on).unwrap().personnummer_allowed);
         assert_eq!(
             parse_team_settings(&f("0")).unwrap_err().get(field::DAYS),
             Some(K::err_days)
@@ -244,6 +291,37 @@ mod tests {
     }
 
     #[test]
+    fn host_names_are_compared_lower_case_without_a_final_dot() {
+        for (raw, host) in [
+            ("halsolots.hogsby.se", "halsolots.hogsby.se"),
+            (" Halsolots.Hogsby.SE. ", "halsolots.hogsby.se"),
+            ("localhost", "localhost"),
+            ("b.example", "b.example"),
+            ("xn--hgsby-jua.se", "xn--hgsby-jua.se"),
+        ] {
+            assert_eq!(parse_host(raw).as_deref(), Some(host), "{raw}");
+        }
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            ".a.b",
+            "-a.se",
+            "a-.se",
+            "a.se:8080",
+            "högsby.se",
+            "a b.se",
+            "a_b.se",
+            "https://a.se",
+            "a.se/x",
+            &format!("{}.se", "a".repeat(64)),
+            &format!("{}a", "a.".repeat(127)),
+        ] {
+            assert_eq!(parse_host(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn a_new_team_needs_slug_name_and_municipality_only() {
         let f = |pairs: &[(&str, &str)]| parse_new_team(&RawForm::from_pairs(pairs));
         let t = f(&[
@@ -253,8 +331,14 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(
-            (t.slug.as_str(), t.phone, t.email, t.first_contact_days),
-            ("hogsby", None, None, DAYS_DEFAULT)
+            (
+                t.slug.as_str(),
+                t.phone,
+                t.email,
+                t.first_contact_days,
+                t.public_host
+            ),
+            ("hogsby", None, None, DAYS_DEFAULT, None)
         );
         let t = f(&[
             ("slug", "hogsby"),
@@ -263,16 +347,20 @@ mod tests {
             ("phone", "0491-123 45"),
             ("email", "lots@hogsby.se"),
             ("first_contact_days", "5"),
+            ("host", "Halsolots.Hogsby.se"),
         ])
         .unwrap();
+        assert_eq!(t.public_host.as_deref(), Some("halsolots.hogsby.se"));
         assert_eq!(t.phone.unwrap().e164(), "+4649112345");
         assert_eq!(t.first_contact_days, 5);
         let e = f(&[
             ("slug", "Högsby"),
             ("phone", "12"),
             ("first_contact_days", "0"),
+            ("host", "a.se:80"),
         ])
         .unwrap_err();
+        assert_eq!(e.get(HOST), Some(K::err_host));
         assert_eq!(e.get(field::SLUG), Some(K::err_slug));
         assert_eq!(e.get(field::TEAM_NAME), Some(K::err_team_name));
         assert_eq!(e.get(field::MUNICIPALITY), Some(K::err_municipality));

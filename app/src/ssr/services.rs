@@ -7,6 +7,7 @@ pub mod casework;
 pub mod contact;
 pub mod inbox;
 pub mod key_adoption;
+pub mod personnummer;
 pub mod requests;
 pub mod staff;
 pub mod submission_queue;

@@ -1,4 +1,5 @@
 //! The HTML document around the app, rendered only on the server.
+use super::host::public_team;
 use super::infra::random::{form_key, valid_form_key};
 use super::lang::from_parts;
 use super::state::AppState;
@@ -69,12 +70,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 fn boot_for_request() -> Boot {
-    let lang = use_context::<http::request::Parts>()
-        .map(|p| from_parts(&p))
-        .unwrap_or_default();
-    let team = use_context::<AppState>()
-        .map(|s| s.team.get())
-        .unwrap_or_default();
+    let parts = use_context::<http::request::Parts>();
+    let lang = parts.as_ref().map(from_parts).unwrap_or_default();
+    let team = match (use_context::<AppState>(), parts) {
+        (Some(s), Some(p)) => public_team(&s, &p).details,
+        _ => Default::default(),
+    };
     let echo = use_context::<FormEcho>();
     // A page shown again after a failed submit keeps its key: the retry is the same request.
     // Without a random source the page gets no key; the submit then needs one and fails closed.

@@ -18,7 +18,9 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
-    /// The id of the team this installation serves (row in `teams`).
+    /// The installation's default team (made from the settings): the console's default, and the
+    /// team of any public host no team claims. Public code never reads it: it asks
+    /// `host::public_team`, which picks the team by the request's host.
     pub team_id: TeamId,
     pub queue: SubmissionQueue,
     pub limiter: Arc<RateLimiter>,
@@ -27,8 +29,8 @@ pub struct AppState {
     pub logins: InFlight,
     /// The installation key (secrets at rest, keyed hashes, the audit chain).
     pub keys: Keys,
-    /// The team's public details as the pages show them.
-    pub team: TeamCache,
+    /// Every team's public details and host name, as the public pages show them.
+    pub teams: TeamCache,
     pub leptos: LeptosOptions,
     /// Now: real time, unless a test set it (shared by every clone of the state).
     pub clock: Clock,
@@ -52,7 +54,7 @@ impl AppState {
             logins: InFlight::default(),
             queue: SubmissionQueue::start(db.clone()),
             limiter: Arc::new(RateLimiter::new(settings.form_rate_limit_per_hour)),
-            team: TeamCache::new(team_id, settings.team.clone()),
+            teams: TeamCache::new(team_id, settings.team.clone()),
             settings: Arc::new(settings),
             db,
             team_id,

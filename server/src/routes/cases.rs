@@ -19,6 +19,7 @@ use app::models::casework;
 use app::models::form::{FieldErrors, RawForm};
 use app::models::ids::{CaseId, ParticipantId};
 use app::ssr::auth::proof::{CaseWork, Check, Proof};
+use app::ssr::infra::time::stockholm_date;
 use app::ssr::services::{cases, casework as case_work};
 use app::ssr::state::AppState;
 use axum::extract::rejection::PathRejection;
@@ -167,8 +168,11 @@ pub async fn change(
             }
         }
         (Some(id), Ok(version)) if form.get(field::ACTION) == "person" => {
-            match parse_person(&form) {
-                Ok(edit) => cases::edit_person(&state.db, &who, id, version, edit, now).await,
+            match parse_person(&form, stockholm_date(now)) {
+                Ok(edit) => {
+                    let (db, keys) = (&state.db, &state.keys);
+                    cases::edit_person(db, keys, &who, id, version, edit, now).await
+                }
                 Err(errors) => Err(invalid(errors)),
             }
         }

@@ -9,6 +9,7 @@ use app::models::boot::FormEcho;
 use app::models::contact::{echo_values, field, Channel};
 use app::models::form::{FieldErrors, RawForm};
 use app::ssr::client::client_ip;
+use app::ssr::host::public_team;
 use app::ssr::lang::from_parts;
 use app::ssr::services::contact;
 use app::ssr::state::AppState;
@@ -68,7 +69,8 @@ pub async fn post_form(State(state): State<AppState>, req: Request) -> Response 
     };
     let result = match admitted {
         Ok(admitted) => {
-            let (queue, keys, team) = (&state.queue, &state.keys, state.team_id);
+            let team = public_team(&state, &parts).id;
+            let (queue, keys) = (&state.queue, &state.keys);
             contact::submit(queue, keys, team, channel, &form, admitted, lang).await
         }
         Err(e) => Err(e),

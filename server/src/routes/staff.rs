@@ -487,7 +487,7 @@ pub async fn save_settings(
 ) -> Response {
     let form = form.unwrap_or_default();
     let result = match parse_team_settings(&form) {
-        Ok(u) => team::update(&state.db, &state.team, &who, u).await,
+        Ok(u) => team::update(&state.db, &state.teams, &who, u).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {

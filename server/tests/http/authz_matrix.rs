@@ -4,10 +4,10 @@
 use super::support::*;
 use app::models::staff::{Permission, Role};
 use app::ssr::repo::entities::{
-    case, case_stage_change, contact_request, contact_request_event, participant,
+    case, case_stage_change, contact_request, contact_request_event, participant, team,
 };
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// What the case work can change: requests (status, version), cases, participants, step changes.
 async fn snapshot(app: &TestApp) -> String {
@@ -123,6 +123,15 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
             async move {
                 let a = app.state.team_id;
                 let b = app.other_team("b").await;
+                // Team A keeps personnummer: the case's person post carries one.
+                team::Entity::update(team::ActiveModel {
+                    id: Set(a),
+                    personnummer_allowed: Set(true),
+                    ..Default::default()
+                })
+                .exec(&app.state.db)
+                .await
+                .unwrap();
                 let mut ids = Vec::new();
                 for (team, tid) in [("a", a), ("b", b)] {
                     for (role, email, name) in people(team) {
@@ -314,6 +323,7 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                                     ("version", p.version.to_string()),
                                     ("name", "Matrisa Fall".into()),
                                     ("language", format!("svenska {}", c.version)),
+                                    ("personnummer", "19811218-9876".into()),
                                 ])
                             }
                             "/api/staff/get" => {
@@ -408,6 +418,16 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                             || (about_request && method == "GET")
                         {
                             assert!(res.body.contains("Matrisa"), "{method} {path}: the inbox");
+                        }
+                        // The personnummer, even masked, reaches nobody but team A's case workers.
+                        let case_worker =
+                            c.role.is_some_and(|r| r.can(Permission::CaseWork)) && !c.other_team;
+                        if !case_worker {
+                            assert!(
+                                !res.body.contains("19811218"),
+                                "{method} {path} as {} leaked a personnummer",
+                                c.label
+                            );
                         }
                         // Team A's staff details reach nobody but team A's admin.
                         if c.label != "admin" {

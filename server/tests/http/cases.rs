@@ -543,6 +543,7 @@ fn edit(name: &str) -> PersonEdit {
         interpreter: true,
         birth_year: Some(1950),
         gender: None,
+        personnummer: None,
     }
 }
 
@@ -559,12 +560,16 @@ async fn the_second_of_two_saves_of_one_version_gets_the_conflict() {
             let who = proof(&app, &nav).await;
             let (db, now) = (&app.state.db, app.state.clock.now());
             // The person's details: both started from version 1.
-            cases::edit_person(db, &who, cid, 1, edit("Först Sparad"), now)
+            cases::edit_person(db, &app.state.keys, &who, cid, 1, edit("Först Sparad"), now)
                 .await
                 .unwrap();
-            let second = cases::edit_person(db, &who, cid, 1, edit("Sist Sparad"), now).await;
+            let second =
+                cases::edit_person(db, &app.state.keys, &who, cid, 1, edit("Sist Sparad"), now)
+                    .await;
             assert_eq!(second, Err(AppError::Conflict));
-            let view = cases::get(db, &who, cid, chrono::Utc::now()).await.unwrap();
+            let view = cases::get(db, &app.state.keys, &who, cid, chrono::Utc::now())
+                .await
+                .unwrap();
             assert_eq!(view.name, "Först Sparad");
             assert_eq!(view.person_version, 2);
             assert_eq!(view.language.as_deref(), Some("arabiska"));
@@ -626,7 +631,7 @@ async fn the_second_of_two_saves_of_one_version_gets_the_conflict() {
             assert!(res.body.contains("<dd>Gammal Version</dd>"));
             assert_eq!(
                 view.name,
-                cases::get(db, &who, cid, chrono::Utc::now())
+                cases::get(db, &app.state.keys, &who, cid, chrono::Utc::now())
                     .await
                     .unwrap()
                     .name
@@ -721,7 +726,16 @@ async fn another_teams_navigator_sees_and_changes_nothing() {
             let who_b = proof(&app, &nav_b).await;
             let now = app.state.clock.now();
             assert_eq!(
-                cases::edit_person(&app.state.db, &who_b, cid, 1, edit("Stulen"), now).await,
+                cases::edit_person(
+                    &app.state.db,
+                    &app.state.keys,
+                    &who_b,
+                    cid,
+                    1,
+                    edit("Stulen"),
+                    now
+                )
+                .await,
                 Err(AppError::NotFound)
             );
             assert_eq!(

@@ -182,10 +182,10 @@ async fn team_add_and_list_from_the_console() {
             assert!(out.status.success(), "{}", stderr(&out));
             assert_eq!(
                 stdout(&out),
-                "slug\tname\tmunicipality\tactive staff\n\
-                 ab-2\tLotsen\tAb\t0\n\
-                 demo\tHälsolotsen\tExempelby kommun\t0\n\
-                 hogsby\tHälsolotsen Högsby\tHögsby kommun\t1\n"
+                "slug\tname\tmunicipality\thost\tactive staff\n\
+                 ab-2\tLotsen\tAb\t-\t0\n\
+                 demo\tHälsolotsen\tExempelby kommun\t-\t0\n\
+                 hogsby\tHälsolotsen Högsby\tHögsby kommun\t-\t1\n"
             );
             // Nora logs in and lands in her own team.
             let cookie = app.login("lots@hogsby.se").await;

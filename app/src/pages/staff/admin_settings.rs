@@ -6,6 +6,7 @@ use crate::components::staff_form::{StaffErrors, StaffField};
 use crate::i18n::{t, K};
 use crate::models::staff::field;
 use crate::models::staff::Permission;
+use crate::models::team::PERSONNUMMER_ALLOWED;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -39,6 +40,14 @@ pub fn AdminSettingsPage() -> impl IntoView {
                                         <label for="s-require_two_factor">{t(K::admin_require_two_factor)}</label>
                                     </div>
                                     <p class="hint">{t(K::admin_require_two_factor_hint)}</p>
+                                </div>
+                                <div class="field">
+                                    <div class="choice">
+                                        <input type="checkbox" id="s-personnummer_allowed" name=PERSONNUMMER_ALLOWED value="yes"
+                                            checked=s.personnummer_allowed aria-describedby="s-personnummer_allowed-hint"/>
+                                        <label for="s-personnummer_allowed">{t(K::admin_personnummer)}</label>
+                                    </div>
+                                    <p class="hint" id="s-personnummer_allowed-hint">{t(K::admin_personnummer_hint)}</p>
                                 </div>
                                 <button class="button" type="submit">{t(K::admin_save)}</button>
                             </form>

@@ -157,6 +157,25 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
             stored == Some(code)
         }
     };
+    // Masked wherever it is read; whole only in the edit field below.
+    let pnr_fact = (c.personnummer.allowed || c.personnummer.masked.is_some()).then(|| {
+        view! {
+            <dt>{t(K::case_personnummer)}</dt>
+            <dd dir="ltr" data-testid="personnummer">{c.personnummer.masked.clone().unwrap_or_else(not_given)}</dd>
+        }
+    });
+    let pnr_field = c.personnummer.allowed.then(|| {
+        view! {
+            <div class="field">
+                <label class="label" for="s-personnummer">{t(K::case_personnummer)}</label>
+                <p class="hint" id="s-personnummer-hint">{t(K::case_personnummer_hint)}</p>
+                {field_error(field::PERSONNUMMER)}
+                <input class="input" id="s-personnummer" name=field::PERSONNUMMER type="text" dir="ltr"
+                    inputmode="numeric" autocomplete="off" maxlength="20" aria-describedby="s-personnummer-hint"
+                    value=typed(field::PERSONNUMMER, c.personnummer.edit.clone())/>
+            </div>
+        }
+    });
     let forward = c.stage.forward();
     let back = c.stage.back();
     let open = c.stage.is_open();
@@ -185,6 +204,7 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
                 <dt>{t(K::case_birth_year)}</dt>
                 <dd>{c.birth_year.map(|y| y.to_string()).unwrap_or_else(not_given)}</dd>
                 <dt>{t(K::case_gender)}</dt><dd>{gender}</dd>
+                {pnr_fact}
             </dl>
         </section>
         <section aria-labelledby="h-came">
@@ -349,6 +369,7 @@ fn case_view(c: CaseView, saved: bool) -> AnyView {
                     <input class="input" id="s-birth_year" name=field::BIRTH_YEAR type="text" inputmode="numeric" maxlength="4"
                         value=typed(field::BIRTH_YEAR, c.birth_year.map(|y| y.to_string()))/>
                 </div>
+                {pnr_field}
                 <div class="field">
                     <label class="label" for="s-gender">{t(K::case_gender)}</label>
                     <select class="input" id="s-gender" name=field::GENDER>

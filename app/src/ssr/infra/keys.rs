@@ -32,6 +32,8 @@ pub enum Purpose {
     Client,
     /// The key's own id, stored with the data it protects to detect a wrong key.
     KeyId,
+    /// Encryption of participants' personnummer.
+    Personnummer,
 }
 
 impl Purpose {
@@ -44,6 +46,7 @@ impl Purpose {
             Purpose::TotpKey => "halsolots/totp-key/v1",
             Purpose::Client => "halsolots/client/v1",
             Purpose::KeyId => "halsolots/key-id/v1",
+            Purpose::Personnummer => "halsolots/personnummer/v1",
         }
     }
 }

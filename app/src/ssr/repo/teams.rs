@@ -45,8 +45,8 @@ pub async fn ensure_team(db: &DatabaseConnection, t: &TeamSettings) -> Result<Te
         .ok_or_else(|| DbErr::RecordNotFound(format!("team {}", t.slug)))
 }
 
-/// Inserts a team with these details (`phone`/`email` empty when not given yet). A slug that is
-/// taken fails with a unique-constraint violation.
+/// Inserts a team with these details (`phone`/`email` empty when not given yet). A slug or host
+/// name that is taken fails with a unique-constraint violation.
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: &NewTeam,
@@ -67,6 +67,7 @@ pub async fn insert(
             .map(|e| e.as_str().to_string())
             .unwrap_or_default()),
         first_contact_days: Set(i16::from(new.first_contact_days)),
+        public_host: Set(new.public_host.clone()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

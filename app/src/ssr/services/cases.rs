@@ -18,6 +18,7 @@ use crate::models::ids::{CaseId, ParticipantId};
 use crate::models::phone::Phone;
 use crate::ssr::auth::proof::{CaseWork, Proof};
 use crate::ssr::infra::db::{write_txn, Db};
+use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::time::{date_time, iso_date};
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::cases as repo;
@@ -27,6 +28,7 @@ use crate::ssr::repo::entities::contact_request_event as ev;
 use crate::ssr::repo::entities::participant as pt;
 use crate::ssr::repo::staff_names;
 use crate::ssr::services::casework;
+use crate::ssr::services::personnummer;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -228,9 +230,11 @@ pub async fn mark_duplicate(
     Ok(())
 }
 
-/// The team's case `id` for its page; the read is audited. Another team's: `NotFound`.
+/// The team's case `id` for its page; the read is audited. Another team's: `NotFound`. `keys`
+/// open the personnummer, if one is kept; `now` decides what is overdue.
 pub async fn get(
     db: &impl Db,
+    keys: &Keys,
     who: &Proof<CaseWork>,
     id: CaseId,
     now: DateTime<Utc>,
@@ -241,7 +245,8 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     audit::record(&txn, event(who, Action::CaseRead, ("case", c.id))).await?;
-    let view = load(&txn, who, c, now).await?;
+    let mut view = load(&txn, who, c, now).await?;
+    view.personnummer = personnummer::for_case_page(&txn, keys, team, view.participant.0).await?;
     txn.commit().await?;
     Ok(view)
 }
@@ -308,6 +313,7 @@ async fn load(
         interpreter: p.interpreter,
         birth_year: p.birth_year,
         gender: p.gender,
+        personnummer: Default::default(), // filled by `get`, which holds the key
         channel: c.channel.parse().unwrap_or(Channel::SelfReferral),
         referrer: c.referrer_org,
         request_code,
@@ -433,9 +439,11 @@ pub async fn change_stage(
 }
 
 /// Saves the person's details of the team's case `id`, if the person is still at `version`
-/// (the person's version, `CaseView::person_version`); a stale version is `Conflict`.
+/// (the person's version, `CaseView::person_version`); a stale version is `Conflict`. A
+/// personnummer is sealed with `keys`, and refused where the team does not allow it.
 pub async fn edit_person(
     db: &impl Db,
+    keys: &Keys,
     who: &Proof<CaseWork>,
     id: CaseId,
     version: i32,
@@ -447,7 +455,9 @@ pub async fn edit_person(
     let c = repo::find_case(&txn, team, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    let res = pt::Entity::update_many()
+    let pnr = edit.personnummer.as_ref();
+    let pnr = personnummer::to_store(&txn, keys, team, c.participant_id, pnr).await?;
+    let mut update = pt::Entity::update_many()
         .col_expr(pt::Column::Name, Expr::value(edit.name))
         .col_expr(pt::Column::Phone, Expr::value(edit.phone))
         .col_expr(pt::Column::Email, Expr::value(edit.email))
@@ -461,7 +471,11 @@ pub async fn edit_person(
         .col_expr(pt::Column::BirthYear, Expr::value(edit.birth_year))
         .col_expr(pt::Column::Gender, Expr::value(edit.gender))
         .col_expr(pt::Column::UpdatedAt, Expr::value(now))
-        .col_expr(pt::Column::Version, Expr::col(pt::Column::Version).add(1))
+        .col_expr(pt::Column::Version, Expr::col(pt::Column::Version).add(1));
+    if let Some(sealed) = pnr {
+        update = update.col_expr(pt::Column::Personnummer, Expr::value(sealed));
+    }
+    let res = update
         .filter(pt::Column::Id.eq(c.participant_id))
         .filter(pt::Column::TeamId.eq(team.0))
         .filter(pt::Column::Version.eq(version))

@@ -1,6 +1,12 @@
-//! The team's public details in memory: every public page shows them, so they are not read from
-//! the database per request. Refreshed after an admin's change and every half minute, so a change
-//! made through another app instance shows within that time.
+//! Every team's public details and host name in memory: each public page and form needs the team
+//! its request's host names, so that is never read from the database per request. The whole
+//! teams table (a handful of rows, one per municipality) is read at start, after an admin's
+//! change on this instance, and every half minute, so a change made elsewhere (another app
+//! instance, `halsolots team add | set-host` on the console) shows within that time.
+//!
+//! A request's look-up is a read lock and two hash-map look-ups: a thousand requests cost no
+//! query at all, and a region of many municipalities costs one small query per instance per
+//! `REFRESH`.
 use crate::models::boot::PublicTeam;
 use crate::models::email::Email;
 use crate::models::ids::TeamId;
@@ -8,56 +14,104 @@ use crate::models::phone::Phone;
 use crate::ssr::infra::settings::TeamSettings;
 use crate::ssr::repo::entities::team;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-/// How often each instance re-reads the team from the database.
-const REFRESH: Duration = Duration::from_secs(30);
+/// How often each instance re-reads the teams from the database.
+pub const REFRESH: Duration = Duration::from_secs(30);
 
-/// The public details of this installation's team, kept in memory.
+/// A team as its public pages show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicTeamRef {
+    pub id: TeamId,
+    pub details: PublicTeam,
+}
+
+/// What one read of the teams table gave.
+#[derive(Default)]
+struct Snapshot {
+    by_host: HashMap<String, TeamId>,
+    teams: HashMap<TeamId, PublicTeam>,
+}
+
+/// The installation's teams, kept in memory; cheap to clone (shared).
 #[derive(Clone)]
 pub struct TeamCache {
-    team_id: TeamId,
-    /// What the environment says that the database does not hold (the accessibility statement).
+    /// The team of any host that no team claims (the installation's own, from the settings).
+    default: TeamId,
+    /// What the environment says that the database does not hold (the accessibility statement),
+    /// and the default team's details until the first read.
     base: Arc<TeamSettings>,
-    current: Arc<RwLock<PublicTeam>>,
+    current: Arc<RwLock<Arc<Snapshot>>>,
 }
 
 impl TeamCache {
-    pub fn new(team_id: TeamId, base: TeamSettings) -> Self {
-        let current = Arc::new(RwLock::new(base.public()));
+    pub fn new(default: TeamId, base: TeamSettings) -> Self {
+        let mut first = Snapshot::default();
+        first.teams.insert(default, base.public());
         TeamCache {
-            team_id,
+            default,
             base: Arc::new(base),
-            current,
+            current: Arc::new(RwLock::new(Arc::new(first))),
         }
     }
 
-    /// The team this copy is of.
-    pub fn team_id(&self) -> TeamId {
-        self.team_id
+    /// The team of any host that no team claims.
+    pub fn default_team(&self) -> TeamId {
+        self.default
     }
 
-    pub fn get(&self) -> PublicTeam {
-        self.current.read().map(|t| t.clone()).unwrap_or_default()
+    fn snapshot(&self) -> Arc<Snapshot> {
+        // A poisoned lock only means a writer panicked mid-swap of an `Arc`: the value is whole.
+        match self.current.read() {
+            Ok(s) => Arc::clone(&s),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
     }
 
-    /// Reads the team row again.
+    /// The team whose public pages answer on `host` (lower-case, without a port; see
+    /// `infra::host`), else the default team.
+    pub fn for_host(&self, host: Option<&str>) -> PublicTeamRef {
+        let snap = self.snapshot();
+        let id = host
+            .and_then(|h| snap.by_host.get(h).copied())
+            .unwrap_or(self.default);
+        let details = snap
+            .teams
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| self.base.public());
+        PublicTeamRef { id, details }
+    }
+
+    /// Reads every team again.
     pub async fn refresh(&self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
-        if let Some(row) = team::Entity::find_by_id(self.team_id).one(conn).await? {
-            let mut public = self.base.public();
-            public.name = row.name;
-            public.municipality = row.municipality;
-            let phone = Phone::from_e164(row.phone);
-            public.phone_display = phone.display();
-            public.phone_e164 = phone.e164().to_string();
-            public.email = Email::from_stored(row.email).as_str().to_string();
-            public.first_contact_days = u8::try_from(row.first_contact_days).unwrap_or(3);
-            if let Ok(mut w) = self.current.write() {
-                *w = public;
+        let rows = team::Entity::find().all(conn).await?;
+        let mut next = Snapshot::default();
+        for row in rows {
+            if let Some(host) = row.public_host.clone() {
+                next.by_host.insert(host, row.id);
             }
+            next.teams.insert(row.id, self.public(row));
+        }
+        match self.current.write() {
+            Ok(mut w) => *w = Arc::new(next),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
         }
         Ok(())
+    }
+
+    fn public(&self, row: team::Model) -> PublicTeam {
+        let mut public = self.base.public();
+        public.name = row.name;
+        public.municipality = row.municipality;
+        let phone = Phone::from_e164(row.phone);
+        public.phone_display = phone.display();
+        public.phone_e164 = phone.e164().to_string();
+        public.email = Email::from_stored(row.email).as_str().to_string();
+        public.first_contact_days = u8::try_from(row.first_contact_days).unwrap_or(3);
+        public
     }
 
     /// Re-reads every `REFRESH` for as long as the server runs.
