@@ -101,7 +101,7 @@ test('a self-referral goes all the way: inbox, overdue, contact, case, three ste
   for (const goal of ['Sjunga i kör igen', 'Komma ut två gånger i veckan']) {
     await page.getByLabel('Nytt mål, med personens egna ord').fill(goal);
     await page.getByRole('button', { name: 'Lägg till målet' }).click();
-    await expect(page.getByRole('cell', { name: goal })).toBeVisible();
+    await expect(page.getByRole('cell', { name: goal, exact: true })).toBeVisible();
   }
 
   // Three meetings this afternoon, each held.
@@ -130,7 +130,7 @@ test('a self-referral goes all the way: inbox, overdue, contact, case, three ste
   await page.getByLabel('Vad ska göras?').fill('Ring körledaren');
   await page.getByLabel('Senast (datum)').fill('2026-11-27');
   await page.getByRole('button', { name: 'Lägg till uppgiften' }).click();
-  await expect(page.getByRole('cell', { name: 'Ring körledaren' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Ring körledaren', exact: true })).toBeVisible();
   await expectAccessible(page, true);
 
   // Through the steps, and closed with a reason.

@@ -67,6 +67,7 @@ pub async fn load(state: &AppState) -> Result<usize, Box<dyn std::error::Error>>
             &format!("demo-sample-{i}-0000000"),
             &request,
             &client_fingerprint(&state.keys, std::net::Ipv4Addr::LOCALHOST.into()),
+            state.clock.now(),
         )
         .await?;
     }

@@ -48,18 +48,19 @@ impl AppState {
         leptos: LeptosOptions,
         keys: Keys,
     ) -> Result<Self, HashFailed> {
+        let clock = Clock::real();
         Ok(AppState {
             keys,
             passwords: Passwords::new()?,
             logins: InFlight::default(),
-            queue: SubmissionQueue::start(db.clone()),
+            queue: SubmissionQueue::start(db.clone(), clock.clone()),
             limiter: Arc::new(RateLimiter::new(settings.form_rate_limit_per_hour)),
             teams: TeamCache::new(team_id, settings.team.clone()),
             settings: Arc::new(settings),
             db,
             team_id,
             leptos,
-            clock: Clock::real(),
+            clock,
             instance_id: instance_id().into(),
         })
     }

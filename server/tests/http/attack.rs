@@ -429,7 +429,9 @@ async fn identical_content_from_another_client_is_a_new_request() {
                 sub("key-y-000000000001", &z),
             ];
             let txn = app::ssr::infra::db::write_txn(&app.state.db).await.unwrap();
-            let stored = insert_or_get_many(&txn, &subs).await.unwrap();
+            let stored = insert_or_get_many(&txn, &subs, chrono::Utc::now())
+                .await
+                .unwrap();
             txn.commit().await.unwrap();
             let codes: Vec<&str> = stored.iter().map(|s| s.code.as_str()).collect();
             assert_ne!(codes[0], codes[1], "another client: a new request");

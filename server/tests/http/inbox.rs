@@ -62,7 +62,9 @@ async fn seed(
         })
         .collect();
     let txn = app::ssr::infra::db::write_txn(&app.state.db).await.unwrap();
-    let stored = insert_or_get_many(&txn, &subs).await.unwrap();
+    let stored = insert_or_get_many(&txn, &subs, chrono::Utc::now())
+        .await
+        .unwrap();
     txn.commit().await.unwrap();
     stored.into_iter().map(|s| s.code).collect()
 }

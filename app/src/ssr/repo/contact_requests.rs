@@ -69,7 +69,7 @@ pub fn client_fingerprint(keys: &Keys, client: IpAddr) -> String {
     keys.mac_hex(Purpose::Client, client_group(client).to_string().as_bytes())
 }
 
-/// Stores the request unless the same one is already there — same form key and content, or the
+/// Stores the request (received at `now`: the app's clock) unless the same one is already there — same form key and content, or the
 /// same content from the same client (`client`, a `client_fingerprint`) within
 /// `SAME_REQUEST_WINDOW` — and returns whichever is stored. Runs in the caller's transaction,
 /// which also gets the audit entry for a new request.
@@ -79,6 +79,7 @@ pub async fn insert_or_get(
     key: &str,
     r: &NewContactRequest,
     client: &str,
+    now: DateTime<Utc>,
 ) -> Result<Stored, DbErr> {
     let mut stored = insert_or_get_many(
         conn,
@@ -88,6 +89,7 @@ pub async fn insert_or_get(
             request: r,
             client,
         }],
+        now,
     )
     .await?;
     stored
@@ -125,12 +127,13 @@ enum Slot {
 pub async fn insert_or_get_many(
     conn: &DatabaseTransaction,
     subs: &[Submission<'_>],
+    now: DateTime<Utc>,
 ) -> Result<Vec<Stored>, DbErr> {
     if subs.is_empty() {
         return Ok(Vec::new());
     }
     // Microseconds: what both databases store, so the receipt shows what a later look-up finds.
-    let now = Utc::now().trunc_subsecs(6);
+    let now = now.trunc_subsecs(6);
     let cutoff = now - SAME_REQUEST_WINDOW;
     let hashes: Vec<String> = subs.iter().map(|s| content_hash(s.request)).collect();
 

@@ -28,7 +28,9 @@
 //! reads the first's row back).
 use crate::error::AppError;
 use crate::models::contact::NewContactRequest;
+use crate::ssr::infra::clock::Clock;
 use crate::ssr::repo::contact_requests::{insert_or_get, insert_or_get_many, Stored, Submission};
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
@@ -53,7 +55,8 @@ pub struct SubmissionQueue {
 
 impl SubmissionQueue {
     /// Starts the writer tasks. They end when the last handle is dropped, after storing what they hold.
-    pub fn start(db: DatabaseConnection) -> Self {
+    /// `clock` stamps each request (the app's clock, which tests may set).
+    pub fn start(db: DatabaseConnection, clock: Clock) -> Self {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         // PostgreSQL: two writers, so one group's look-up and insert overlap the other's commit
         // (they take the chain's head row in turn). SQLite has one write lock: one writer.
@@ -64,7 +67,7 @@ impl SubmissionQueue {
         };
         let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
         for _ in 0..writers {
-            tokio::spawn(run(db.clone(), rx.clone()));
+            tokio::spawn(run(db.clone(), rx.clone(), clock.clone()));
         }
         SubmissionQueue { tx }
     }
@@ -95,7 +98,11 @@ impl SubmissionQueue {
     }
 }
 
-async fn run(db: DatabaseConnection, rx: std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>) {
+async fn run(
+    db: DatabaseConnection,
+    rx: std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
+    clock: Clock,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut stored_so_far = 0usize;
     loop {
@@ -112,7 +119,7 @@ async fn run(db: DatabaseConnection, rx: std::sync::Arc<tokio::sync::Mutex<mpsc:
         {
             analyze(&db, n);
         }
-        match store_batch(&db, &jobs).await {
+        match store_batch(&db, &jobs, clock.now()).await {
             Ok(stored) => {
                 for (job, s) in jobs.into_iter().zip(stored) {
                     let _ = job.reply.send(Ok(s));
@@ -122,7 +129,9 @@ async fn run(db: DatabaseConnection, rx: std::sync::Arc<tokio::sync::Mutex<mpsc:
             Err(e) => {
                 tracing::warn!(error = %e, jobs = jobs.len(), "group failed; storing one by one");
                 for job in jobs {
-                    let result = store_one(&db, &job).await.map_err(AppError::from);
+                    let result = store_one(&db, &job, clock.now())
+                        .await
+                        .map_err(AppError::from);
                     let _ = job.reply.send(result);
                 }
             }
@@ -154,7 +163,11 @@ fn analyze(db: &DatabaseConnection, after: usize) {
     });
 }
 
-async fn store_batch(db: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Stored>, DbErr> {
+async fn store_batch(
+    db: &DatabaseConnection,
+    jobs: &[Job],
+    now: DateTime<Utc>,
+) -> Result<Vec<Stored>, DbErr> {
     let subs: Vec<Submission<'_>> = jobs
         .iter()
         .map(|j| Submission {
@@ -165,17 +178,21 @@ async fn store_batch(db: &DatabaseConnection, jobs: &[Job]) -> Result<Vec<Stored
         })
         .collect();
     let txn = crate::ssr::infra::db::write_txn(db).await?;
-    let stored = insert_or_get_many(&txn, &subs).await?;
+    let stored = insert_or_get_many(&txn, &subs, now).await?;
     txn.commit().await?;
     Ok(stored)
 }
 
-async fn store_one(db: &DatabaseConnection, job: &Job) -> Result<Stored, DbErr> {
+async fn store_one(
+    db: &DatabaseConnection,
+    job: &Job,
+    now: DateTime<Utc>,
+) -> Result<Stored, DbErr> {
     // A new reference code is drawn on each try, so a (very unlikely) code collision heals itself.
     let mut last = None;
     for _ in 0..3 {
         let txn = crate::ssr::infra::db::write_txn(db).await?;
-        match insert_or_get(&txn, job.team_id, &job.key, &job.request, &job.client).await {
+        match insert_or_get(&txn, job.team_id, &job.key, &job.request, &job.client, now).await {
             Ok(s) => {
                 txn.commit().await?;
                 return Ok(s);
