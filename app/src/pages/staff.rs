@@ -16,3 +16,4 @@ pub mod request;
 pub mod section;
 pub mod shell;
 pub mod two_factor;
+pub mod week;

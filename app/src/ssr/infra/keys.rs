@@ -32,6 +32,8 @@ pub enum Purpose {
     Client,
     /// The key's own id, stored with the data it protects to detect a wrong key.
     KeyId,
+    /// The secrets in staff members' calendar feed addresses (only their MAC is stored).
+    CalendarFeed,
 }
 
 impl Purpose {
@@ -44,6 +46,7 @@ impl Purpose {
             Purpose::TotpKey => "halsolots/totp-key/v1",
             Purpose::Client => "halsolots/client/v1",
             Purpose::KeyId => "halsolots/key-id/v1",
+            Purpose::CalendarFeed => "halsolots/calendar-feed/v1",
         }
     }
 }
