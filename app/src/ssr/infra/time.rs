@@ -16,6 +16,11 @@ pub fn long_date_time(at: DateTime<Utc>, lang: Lang) -> String {
     )
 }
 
+/// The calendar date in Stockholm at `at`: what "today" is for a due date.
+pub fn stockholm_date(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&Stockholm).date_naive()
+}
+
 /// "2026-11-23" in Stockholm: dates in tables and lists.
 pub fn iso_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Stockholm).format("%Y-%m-%d").to_string()
@@ -61,7 +66,12 @@ pub fn stockholm_instant(
 ) -> Option<DateTime<Utc>> {
     use chrono::{NaiveDate, TimeZone};
     let local = NaiveDate::from_ymd_opt(y, m, d)?.and_hms_opt(h, min, 0)?;
-    Some(Stockholm.from_local_datetime(&local).earliest()?.with_timezone(&Utc))
+    Some(
+        Stockholm
+            .from_local_datetime(&local)
+            .earliest()?
+            .with_timezone(&Utc),
+    )
 }
 
 #[cfg(test)]

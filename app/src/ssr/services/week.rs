@@ -21,21 +21,15 @@ use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::ical;
 use crate::ssr::infra::keys::{Keys, Purpose};
 use crate::ssr::infra::random::random_bytes;
-use crate::ssr::infra::time::{clock_time, iso_date, stockholm_day_start};
+use crate::ssr::infra::time::{clock_time, iso_date, stockholm_date, stockholm_day_start};
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::week as repo;
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
-use chrono_tz::Europe::Stockholm;
 use std::net::IpAddr;
 
 /// How far back and ahead the feed reaches.
 pub const FEED_DAYS_BACK: i64 = 30;
 pub const FEED_DAYS_AHEAD: i64 = 180;
-
-/// Today's date in Stockholm.
-pub fn stockholm_today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&Stockholm).date_naive()
-}
 
 fn iso_week_of(d: NaiveDate) -> IsoWeek {
     let w = d.iso_week();
@@ -75,7 +69,7 @@ pub async fn week(
     now: DateTime<Utc>,
 ) -> Result<WeekView, AppError> {
     let (team, me) = (who.team_id(), who.id());
-    let today = stockholm_today(now);
+    let today = stockholm_date(now);
     let (week, monday) = match asked.and_then(|w| Some((w, monday_of(w)?))) {
         Some(found) => found,
         None => {
@@ -126,7 +120,7 @@ pub async fn week(
                 today: date == today,
                 meetings: meetings
                     .iter()
-                    .filter(|m| stockholm_today(m.starts_at) == date)
+                    .filter(|m| stockholm_date(m.starts_at) == date)
                     .map(|m| WeekMeeting {
                         case_id: CaseId(m.case_id),
                         first_name: name_of(m.case_id),
@@ -263,13 +257,13 @@ mod tests {
             .with_ymd_and_hms(2026, 12, 6, 22, 30, 0)
             .single()
             .unwrap();
-        assert_eq!(iso_week_of(stockholm_today(late)), w);
+        assert_eq!(iso_week_of(stockholm_date(late)), w);
         // Monday 00.30 in Stockholm is already the next week.
         let early = Utc
             .with_ymd_and_hms(2026, 12, 6, 23, 30, 0)
             .single()
             .unwrap();
-        assert_eq!(iso_week_of(stockholm_today(early)).week, 50);
+        assert_eq!(iso_week_of(stockholm_date(early)).week, 50);
         // 2026 has 53 weeks; 2027 does not.
         assert!(monday_of(IsoWeek {
             year: 2026,
