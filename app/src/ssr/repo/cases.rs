@@ -11,7 +11,7 @@ use crate::models::casework::MeetingStatus;
 use crate::models::ids::{StaffId, TeamId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{
-    Expr, ExprTrait, Func, NullOrdering, Query, QueryStatementBuilder, SelectStatement,
+    Alias, Expr, ExprTrait, Func, NullOrdering, Query, QueryStatementBuilder, SelectStatement,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
@@ -218,6 +218,9 @@ fn overdue_tasks(team: TeamId, what: Expr, today: NaiveDate) -> SelectStatement 
         .to_owned()
 }
 
+/// The caseload's column of the next meeting.
+const NEXT_MEETING: &str = "next_meeting";
+
 fn sub(q: SelectStatement) -> Expr {
     Expr::SubQuery(None, Box::new(q.into_sub_query_statement()))
 }
@@ -252,7 +255,7 @@ pub async fn caseload_page(
         .column(cs::Column::ClosedAt)
         .column_as(Expr::col((st::Entity, st::Column::Name)), "navigator")
         .column_as(sub(last_held(team)), "last_contact")
-        .column_as(sub(next_planned(team, now)), "next_meeting")
+        .column_as(sub(next_planned(team, now)), NEXT_MEETING)
         .column_as(
             sub(overdue_tasks(
                 team,
@@ -281,9 +284,12 @@ pub async fn caseload_page(
             Order::Asc,
         ),
         Sort::Age => q.order_by_asc(cs::Column::CreatedAt),
-        Sort::NextMeeting => {
-            q.order_by_with_nulls(sub(next_planned(team, now)), Order::Asc, NullOrdering::Last)
-        }
+        // By the selected column's name, so the subquery runs once per row, not twice.
+        Sort::NextMeeting => q.order_by_with_nulls(
+            Expr::col(Alias::new(NEXT_MEETING)),
+            Order::Asc,
+            NullOrdering::Last,
+        ),
     };
     let rows = q
         .order_by_asc(cs::Column::Id)
