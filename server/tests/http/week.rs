@@ -623,6 +623,18 @@ async fn the_calendar_feed_is_private_renewable_and_nameless() {
             let gone = app.get(&second).await;
             assert_eq!(gone.status, StatusCode::NOT_FOUND);
             assert_eq!(gone.body, dead.body);
+
+            // One client fetching on and on is slowed down (calendar apps poll far less often).
+            let mut limited = false;
+            for _ in 0..=app::ssr::state::FEED_FETCHES_PER_HOUR {
+                let res = app.get("/kalender/x.ics").await;
+                if res.status == StatusCode::TOO_MANY_REQUESTS {
+                    limited = true;
+                    break;
+                }
+                assert_eq!(res.status, StatusCode::NOT_FOUND);
+            }
+            assert!(limited, "no limit on fetches");
         },
     )
     .await;
