@@ -42,7 +42,7 @@ test('a navigator opens my week by keyboard, goes to the next week and makes a c
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/lots\/vecka$/);
   await expect(page.getByRole('heading', { name: /^Min vecka Vecka \d+, \d{4}$/, level: 1 })).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Mina möten', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Mina möten', exact: true, level: 2 })).toBeVisible();
   // Monday to Sunday, each with its own heading.
   await expect(page.getByRole('heading', { level: 3 })).toHaveCount(7);
   await expect(page.getByRole('heading', { level: 3 }).first()).toContainText('måndag');
