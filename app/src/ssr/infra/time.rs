@@ -16,11 +16,6 @@ pub fn long_date_time(at: DateTime<Utc>, lang: Lang) -> String {
     )
 }
 
-/// The calendar date in Stockholm at `at`: what "today" is for a due date.
-pub fn stockholm_date(at: DateTime<Utc>) -> chrono::NaiveDate {
-    at.with_timezone(&Stockholm).date_naive()
-}
-
 /// "2026-11-23" in Stockholm: dates in tables and lists.
 pub fn iso_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Stockholm).format("%Y-%m-%d").to_string()
