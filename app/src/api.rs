@@ -4,3 +4,4 @@ pub mod cases;
 pub mod contact;
 pub mod inbox;
 pub mod staff;
+pub mod week;

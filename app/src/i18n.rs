@@ -90,8 +90,8 @@ pub fn t(key: K) -> &'static str {
     text(use_lang(), key)
 }
 
-/// A long date for running text, as Digg's guidelines say: "7 oktober 2024".
-pub fn long_date(lang: Lang, year: i32, month: u32, day: u32) -> String {
+/// A month's name: "oktober" for 10 in Swedish.
+pub fn month_name(lang: Lang, month: u32) -> &'static str {
     const MONTHS: [K; 12] = [
         K::month_1,
         K::month_2,
@@ -106,12 +106,16 @@ pub fn long_date(lang: Lang, year: i32, month: u32, day: u32) -> String {
         K::month_11,
         K::month_12,
     ];
-    let name = MONTHS
+    MONTHS
         .get(month.saturating_sub(1) as usize)
         .map(|k| text(lang, *k))
-        .unwrap_or("");
+        .unwrap_or("")
+}
+
+/// A long date for running text, as Digg's guidelines say: "7 oktober 2024".
+pub fn long_date(lang: Lang, year: i32, month: u32, day: u32) -> String {
     // Day, month name, year reads naturally in every language we offer.
-    format!("{day} {name} {year}")
+    format!("{day} {} {year}", month_name(lang, month))
 }
 
 #[cfg(test)]

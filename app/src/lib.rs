@@ -32,7 +32,7 @@ use pages::staff::{
     admin_staff::AdminStaffPage, case::CasePage, caseload::CaseloadPage,
     change_password::ChangePasswordPage, home::StaffHome, inbox::InboxPage, login::LoginPage,
     login_code::LoginCodePage, request::RequestPage, section::SectionPage,
-    two_factor::TwoFactorPage,
+    two_factor::TwoFactorPage, week::WeekPage,
 };
 
 /// The application: language and boot data, then the routes. It is rendered on the server only:
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("lots/inkorg/:id") view=RequestPage ssr=SsrMode::Async/>
                     <Route path=path!("lots/deltagare") view=CaseloadPage ssr=SsrMode::Async/>
                     <Route path=path!("lots/deltagare/:id") view=CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("lots/vecka") view=WeekPage ssr=SsrMode::Async/>
                     <Route path=path!("lots/aktiviteter") view=|| view! { <SectionPage section=Section::Activities/> } ssr=SsrMode::Async/>
                     <Route path=path!("lots/rapporter") view=|| view! { <SectionPage section=Section::Reports/> } ssr=SsrMode::Async/>
                     <Route path=path!("lots/byt-losenord") view=ChangePasswordPage ssr=SsrMode::Async/>

@@ -17,3 +17,4 @@ pub mod staff;
 pub mod team;
 pub mod text;
 pub mod two_factor;
+pub mod week;

@@ -4,3 +4,4 @@ pub mod forms;
 pub mod health;
 pub mod requests;
 pub mod staff;
+pub mod week;

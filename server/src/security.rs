@@ -23,9 +23,15 @@ pub fn content_security_policy(nonce: &str) -> String {
 }
 
 /// Whether the response may hold personal data and so must never be stored by a cache: the staff
-/// workspace and every server function's answer.
+/// workspace, every server function's answer and the calendar feeds.
 fn private_path(path: &str) -> bool {
-    path == "/lots" || path.starts_with("/lots/") || path.starts_with("/api/")
+    path == "/lots" || path.starts_with("/lots/") || path.starts_with("/api/") || secret_path(path)
+}
+
+/// Whether the path itself is a secret (a calendar feed's address): it must not travel on in a
+/// `Referer` either.
+fn secret_path(path: &str) -> bool {
+    path.starts_with(crate::routes::week::FEED_PREFIX)
 }
 
 /// Adds the headers. A fresh nonce per response goes into the request for the page shell.
@@ -40,6 +46,7 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     };
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let private = private_path(req.uri().path());
+    let secret = secret_path(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut HeaderMap, name, value: &str| {
@@ -49,7 +56,11 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     };
     set(h, CONTENT_SECURITY_POLICY, &content_security_policy(&nonce));
     set(h, X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, REFERRER_POLICY, "same-origin");
+    set(
+        h,
+        REFERRER_POLICY,
+        if secret { "no-referrer" } else { "same-origin" },
+    );
     set(h, X_FRAME_OPTIONS, "DENY");
     set(
         h,

@@ -1,7 +1,7 @@
 //! Building the application (state and routes) and serving it with a graceful shutdown.
 use crate::config::Config;
 use crate::middleware;
-use crate::routes::{cases, forms, health, requests, staff};
+use crate::routes::{cases, forms, health, requests, staff, week};
 use crate::security;
 use app::ssr::infra::db;
 use app::ssr::infra::keys::Keys;
@@ -61,7 +61,11 @@ pub fn routes_of(state: &AppState) -> Router<AppState> {
     let fallback_state = state.clone();
 
     let mut router = Router::new();
-    for (path, handler) in staff_posts().into_iter().chain(case_posts()) {
+    for (path, handler) in staff_posts()
+        .into_iter()
+        .chain(case_posts())
+        .chain(feed_routes())
+    {
         router = router.route(path, handler);
     }
     router
@@ -107,9 +111,19 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         // Log method, path and outcome only: no query strings, headers or bodies (personal data).
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            tracing::info_span!("request", method = %req.method(), path = %logged_path(req.uri().path()))
         }))
         .with_state(state)
+}
+
+/// A path as the log shows it: a calendar feed's secret is left out (whoever reads the log could
+/// otherwise read that member's calendar).
+fn logged_path(path: &str) -> &str {
+    if path.starts_with(week::FEED_PREFIX) {
+        week::FEED_PREFIX
+    } else {
+        path
+    }
 }
 
 /// The app's page routes, listed once per process. Listing renders the app in a special mode;
@@ -141,7 +155,14 @@ pub fn case_posts() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/lots/inkorg/{id}/acceptera", post(cases::accept)),
         ("/lots/inkorg/{id}/dubblett", post(cases::duplicate)),
         ("/lots/deltagare/{id}", post(cases::change)),
+        ("/lots/vecka", post(week::renew_feed)),
     ]
+}
+
+/// The calendar feeds, reached with a secret address instead of a login (the authorisation
+/// matrix test walks this list too).
+pub fn feed_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![("/kalender/{file}", get(week::feed))]
 }
 
 /// Any other path: the app's "page not found" (status 404, in the reader's language).

@@ -45,5 +45,7 @@ mod teams;
 mod tls;
 #[path = "http/two_factor.rs"]
 mod two_factor;
+#[path = "http/week.rs"]
+mod week;
 #[path = "http/writes.rs"]
 mod writes;

@@ -21,8 +21,8 @@ pub async fn get_case(id: CaseId) -> Result<CaseView, AppError> {
 pub async fn list_caseload(filter: CaseloadFilter) -> Result<CaseloadPage, AppError> {
     use crate::ssr::auth::proof::{CaseWork, Proof};
     use crate::ssr::{ctx, services::cases};
-    ctx::authorised(
-        |s, who: Proof<CaseWork>| async move { cases::caseload(&s.db, &who, filter).await },
-    )
+    ctx::authorised(|s, who: Proof<CaseWork>| async move {
+        cases::caseload(&s.db, &who, filter, s.clock.now()).await
+    })
     .await
 }

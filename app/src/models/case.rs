@@ -430,9 +430,12 @@ pub enum Sort {
     Stage,
     /// The oldest case first.
     Age,
+    /// The soonest planned meeting first; cases with none last.
+    NextMeeting,
 }
 
-/// The caseload's filter, as the page's address holds it (`?vem=team&sortera=alder&steg=…&sida=2`).
+/// The caseload's filter, as the page's address holds it
+/// (`?vem=team&sortera=alder&steg=…&forsenade=1&sida=2`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CaseloadFilter {
@@ -440,6 +443,8 @@ pub struct CaseloadFilter {
     pub sort: Sort,
     /// One step only; `None`: the open cases.
     pub stage: Option<Stage>,
+    /// Only cases with a follow-up not done by its date.
+    pub overdue_only: bool,
     /// From 1.
     pub page: u64,
 }
@@ -452,6 +457,8 @@ pub mod param {
     pub const PAGE: &str = "sida";
     pub const TEAM: &str = "teamet";
     pub const AGE: &str = "alder";
+    pub const NEXT: &str = "nasta";
+    pub const OVERDUE: &str = "forsenade";
 }
 
 impl CaseloadFilter {
@@ -464,9 +471,11 @@ impl CaseloadFilter {
             },
             sort: match get(param::SORT).as_deref() {
                 Some(param::AGE) => Sort::Age,
+                Some(param::NEXT) => Sort::NextMeeting,
                 _ => Sort::Stage,
             },
             stage: get(param::STAGE).and_then(|s| s.parse().ok()),
+            overdue_only: get(param::OVERDUE).as_deref() == Some("1"),
             page: get(param::PAGE)
                 .and_then(|p| p.parse().ok())
                 .filter(|p| *p >= 1)
@@ -482,11 +491,16 @@ impl CaseloadFilter {
         if f.scope == Scope::Team {
             parts.push(format!("{}={}", param::SCOPE, param::TEAM));
         }
-        if f.sort == Sort::Age {
-            parts.push(format!("{}={}", param::SORT, param::AGE));
+        match f.sort {
+            Sort::Stage => {}
+            Sort::Age => parts.push(format!("{}={}", param::SORT, param::AGE)),
+            Sort::NextMeeting => parts.push(format!("{}={}", param::SORT, param::NEXT)),
         }
         if let Some(s) = f.stage {
             parts.push(format!("{}={}", param::STAGE, s.as_str()));
+        }
+        if f.overdue_only {
+            parts.push(format!("{}=1", param::OVERDUE));
         }
         if f.page > 1 {
             parts.push(format!("{}={}", param::PAGE, f.page));
@@ -507,8 +521,12 @@ pub struct CaseloadRow {
     pub stage: Stage,
     /// `yyyy-mm-dd`: when the current step began.
     pub since: String,
-    /// `yyyy-mm-dd`: the latest contact (for now: the latest change of step).
+    /// `yyyy-mm-dd`: the latest contact, the latest meeting held.
     pub last_contact: Option<String>,
+    /// `2026-12-03 kl. 14.30`: the soonest planned meeting from now on.
+    pub next_meeting: Option<String>,
+    /// Follow-ups not done whose date has passed (Stockholm).
+    pub overdue: u64,
     pub navigator: Option<String>,
 }
 

@@ -76,15 +76,18 @@ impl Role {
 pub enum Section {
     Inbox,
     Participants,
+    /// The member's own meetings and follow-ups of a week.
+    Week,
     Activities,
     Reports,
     Admin,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Inbox,
         Section::Participants,
+        Section::Week,
         Section::Activities,
         Section::Reports,
         Section::Admin,
@@ -94,6 +97,7 @@ impl Section {
         match self {
             Section::Inbox => "/lots/inkorg",
             Section::Participants => "/lots/deltagare",
+            Section::Week => "/lots/vecka",
             Section::Activities => "/lots/aktiviteter",
             Section::Reports => "/lots/rapporter",
             Section::Admin => "/lots/admin",
@@ -104,6 +108,7 @@ impl Section {
         match self {
             Section::Inbox => K::nav_inbox,
             Section::Participants => K::nav_participants,
+            Section::Week => K::nav_week,
             Section::Activities => K::nav_activities,
             Section::Reports => K::nav_reports,
             Section::Admin => K::nav_admin,
@@ -112,7 +117,9 @@ impl Section {
 
     pub fn permission(self) -> Permission {
         match self {
-            Section::Inbox | Section::Participants | Section::Activities => Permission::CaseWork,
+            Section::Inbox | Section::Participants | Section::Week | Section::Activities => {
+                Permission::CaseWork
+            }
             Section::Reports => Permission::Reports,
             Section::Admin => Permission::ManageStaff,
         }

@@ -17,3 +17,4 @@ pub mod request;
 pub mod section;
 pub mod shell;
 pub mod two_factor;
+pub mod week;

@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod db;
 pub mod digest;
+pub mod ical;
 pub mod keys;
 pub mod net;
 pub mod random;

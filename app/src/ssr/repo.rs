@@ -6,3 +6,4 @@ pub mod entities;
 pub mod jobs;
 pub mod staff_names;
 pub mod teams;
+pub mod week;

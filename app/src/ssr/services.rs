@@ -13,3 +13,4 @@ pub mod staff;
 pub mod submission_queue;
 pub mod team;
 pub mod team_cache;
+pub mod week;

@@ -14,6 +14,10 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
+/// Calendar feed fetches a client may make per hour: calendar apps poll every few minutes at
+/// most, while 256-bit secrets cannot be guessed anyway; the limit keeps a flood cheap.
+pub const FEED_FETCHES_PER_HOUR: u32 = 240;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -24,6 +28,8 @@ pub struct AppState {
     pub team_id: TeamId,
     pub queue: SubmissionQueue,
     pub limiter: Arc<RateLimiter>,
+    /// Calendar feed fetches per client (calendar apps poll; a guesser is slowed down).
+    pub feed_limiter: Arc<RateLimiter>,
     pub passwords: Passwords,
     /// Checks of passwords and codes running now, per account and client (bounded).
     pub logins: InFlight,
@@ -55,6 +61,7 @@ impl AppState {
             logins: InFlight::default(),
             queue: SubmissionQueue::start(db.clone(), clock.clone()),
             limiter: Arc::new(RateLimiter::new(settings.form_rate_limit_per_hour)),
+            feed_limiter: Arc::new(RateLimiter::new(FEED_FETCHES_PER_HOUR)),
             teams: TeamCache::new(team_id, settings.team.clone()),
             settings: Arc::new(settings),
             db,

@@ -4,12 +4,14 @@
 use super::support::*;
 use app::models::staff::{Permission, Role};
 use app::ssr::repo::entities::{
-    case, case_stage_change, contact_request, contact_request_event, participant, team,
+    calendar_feed, case, case_stage_change, contact_request, contact_request_event, meeting,
+    participant, task, team,
 };
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-/// What the case work can change: requests (status, version), cases, participants, step changes.
+/// What the case work can change: requests (status, version), cases, participants, step changes,
+/// meetings, tasks, calendar feeds.
 async fn snapshot(app: &TestApp) -> String {
     let db = &app.state.db;
     let requests: Vec<_> = contact_request::Entity::find()
@@ -24,7 +26,14 @@ async fn snapshot(app: &TestApp) -> String {
     let people = participant::Entity::find().all(db).await.unwrap();
     let steps = case_stage_change::Entity::find().all(db).await.unwrap();
     let history = contact_request_event::Entity::find().all(db).await.unwrap();
-    format!("{requests:?}{cases:?}{people:?}{steps:?}{history:?}")
+    let meetings = meeting::Entity::find().all(db).await.unwrap();
+    let tasks = task::Entity::find().all(db).await.unwrap();
+    let feeds = calendar_feed::Entity::find()
+        .order_by_asc(calendar_feed::Column::StaffId)
+        .all(db)
+        .await
+        .unwrap();
+    format!("{requests:?}{cases:?}{people:?}{steps:?}{history:?}{meetings:?}{tasks:?}{feeds:?}")
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +47,9 @@ enum Rule {
     Needs(Permission),
     /// Like `Needs`, about one record of a team: another team's admin gets 404.
     NeedsRecord(Permission),
+    /// A calendar feed: the secret address is the authorisation, not a session; an unknown one
+    /// is 404 for everyone, signed in or not.
+    SecretAddress,
 }
 
 fn rule(method: &str, path: &str) -> Option<Rule> {
@@ -52,6 +64,9 @@ fn rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/audit/list") => Needs(ReadAudit),
         ("POST", "/api/inbox/list") => Needs(CaseWork),
         ("POST", "/api/case/list") => Needs(CaseWork),
+        ("POST", "/api/week/get") => Needs(CaseWork),
+        ("GET" | "POST", "/lots/vecka") => Needs(CaseWork),
+        ("GET", "/kalender/{file}") => SecretAddress,
         ("POST", "/api/case/get") => NeedsRecord(CaseWork),
         ("GET" | "POST", "/lots/deltagare/{id}") => NeedsRecord(CaseWork),
         ("POST", "/lots/inkorg/{id}/acceptera" | "/lots/inkorg/{id}/dubblett") => {
@@ -99,6 +114,9 @@ fn endpoints() -> Vec<(String, String)> {
         .chain(server::startup::case_posts())
     {
         out.push(("POST".into(), path.to_string()));
+    }
+    for (path, _) in server::startup::feed_routes() {
+        out.push(("GET".into(), path.to_string()));
     }
     out.sort();
     out.dedup();
@@ -244,7 +262,10 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                     // The request's own page and actions are about the open request; accepting and
                     // marking a duplicate about another one; the case's about the case.
                     let about_request = *pattern == "/lots/inkorg/{id}";
-                    let path = if pattern.starts_with("/lots/deltagare/") {
+                    let path = if pattern.contains("{file}") {
+                        // A well-formed secret that is no one's.
+                        pattern.replace("{file}", &format!("{}.ics", "0".repeat(64)))
+                    } else if pattern.starts_with("/lots/deltagare/") {
                         pattern.replace("{id}", &case_id.to_string())
                     } else if about_request {
                         pattern.replace("{id}", &annan.to_string())
@@ -288,6 +309,9 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                             }
                             "/api/case/list" => {
                                 Some(("application/json", r#"{"filter":{}}"#.to_string()))
+                            }
+                            "/api/week/get" => {
+                                Some(("application/json", r#"{"week":null}"#.to_string()))
                             }
                             p if p.ends_with("/acceptera") => form(vec![(
                                 "version",
@@ -356,12 +380,16 @@ async fn every_endpoint_answers_every_caller_as_the_matrix_says() {
                         } else if case_work_post {
                             // Done (or, once the request is accepted, "someone came first").
                             StatusCode::SEE_OTHER
+                        } else if path == "/lots/vecka" {
+                            // A new calendar link, shown on the page (it needs no input).
+                            StatusCode::OK
                         } else {
                             // The posts are sent empty: allowed callers get "fix this" (422).
                             StatusCode::UNPROCESSABLE_ENTITY
                         };
                         let expected = match (rule, c.role) {
                             (Rule::Public, _) => None,
+                            (Rule::SecretAddress, _) => Some(StatusCode::NOT_FOUND),
                             (Rule::Login, _) => Some(StatusCode::UNAUTHORIZED),
                             (_, None) => Some(StatusCode::UNAUTHORIZED),
                             (Rule::SignedIn, Some(_)) => Some(ok),

@@ -1,6 +1,7 @@
 //! `/lots/deltagare`: the caseload — my cases or the team's, the counts by step, and a table of
-//! cases (first name, step, since when, last contact), sorted by step or age, 50 to a page. All
-//! links, so every view has its own address and it works without JavaScript.
+//! cases (first name, step, since when, last meeting held, next meeting, overdue follow-ups),
+//! sorted by step, age or next meeting, optionally only those with overdue follow-ups, 50 to a
+//! page. All links, so every view has its own address and it works without JavaScript.
 use super::shell::page_with;
 use crate::api::cases::list_caseload;
 use crate::i18n::{fill, t, use_lang, K};
@@ -56,7 +57,14 @@ pub fn CaseloadPage() -> impl IntoView {
                     <a href=f.href(|g| { g.sort = Sort::Stage; g.page = 1; }) aria-current=current(f.sort == Sort::Stage)>{t(K::caseload_sort_stage)}</a>
                     " "
                     <a href=f.href(|g| { g.sort = Sort::Age; g.page = 1; }) aria-current=current(f.sort == Sort::Age)>{t(K::caseload_sort_age)}</a>
+                    " "
+                    <a href=f.href(|g| { g.sort = Sort::NextMeeting; g.page = 1; }) aria-current=current(f.sort == Sort::NextMeeting)>{t(K::caseload_sort_next)}</a>
                 </p>
+                <nav class="filters" aria-label=t(K::caseload_filters)>
+                    <a href=f.href(|g| { g.overdue_only = false; g.page = 1; }) aria-current=current(!f.overdue_only)>{t(K::caseload_filter_all)}</a>
+                    " "
+                    <a href=f.href(|g| { g.overdue_only = true; g.page = 1; }) aria-current=current(f.overdue_only)>{t(K::caseload_filter_overdue)}</a>
+                </nav>
                 {if p.rows.is_empty() {
                     view! { <p role="status">{t(K::caseload_empty)}</p> }.into_any()
                 } else {
@@ -68,6 +76,8 @@ pub fn CaseloadPage() -> impl IntoView {
                                 <th scope="col">{t(K::caseload_col_stage)}</th>
                                 <th scope="col">{t(K::caseload_col_since)}</th>
                                 <th scope="col">{t(K::caseload_col_last)}</th>
+                                <th scope="col">{t(K::caseload_col_next)}</th>
+                                <th scope="col">{t(K::caseload_col_overdue)}</th>
                                 <th scope="col">{t(K::caseload_col_navigator)}</th>
                             </tr></thead>
                             <tbody>
@@ -77,6 +87,10 @@ pub fn CaseloadPage() -> impl IntoView {
                                         <td><span class="badge">{t(r.stage.label())}</span></td>
                                         <td class="nowrap">{r.since}</td>
                                         <td class="nowrap">{r.last_contact.unwrap_or_default()}</td>
+                                        <td class="nowrap">{r.next_meeting.unwrap_or_default()}</td>
+                                        <td>
+                                            {(r.overdue > 0).then(|| view! { <strong class="badge badge-overdue" data-overdue=r.overdue>{r.overdue}</strong> })}
+                                        </td>
                                         <td>{r.navigator.unwrap_or_default()}</td>
                                     </tr>
                                 }).collect_view()}

@@ -34,6 +34,8 @@ pub enum Purpose {
     KeyId,
     /// Encryption of participants' personnummer.
     Personnummer,
+    /// The secrets in staff members' calendar feed addresses (only their MAC is stored).
+    CalendarFeed,
 }
 
 impl Purpose {
@@ -47,6 +49,7 @@ impl Purpose {
             Purpose::Client => "halsolots/client/v1",
             Purpose::KeyId => "halsolots/key-id/v1",
             Purpose::Personnummer => "halsolots/personnummer/v1",
+            Purpose::CalendarFeed => "halsolots/calendar-feed/v1",
         }
     }
 }

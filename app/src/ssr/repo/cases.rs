@@ -3,11 +3,16 @@
 use super::entities::case::{self as cs, Entity as Cases};
 use super::entities::case_stage_change as change;
 use super::entities::contact_request as cr;
+use super::entities::meeting as mt;
 use super::entities::participant as pt;
+use super::entities::task as tk;
 use crate::models::case::{CaseloadFilter, Scope, Sort, Stage, PAGE_SIZE};
+use crate::models::casework::MeetingStatus;
 use crate::models::ids::{StaffId, TeamId};
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, QueryStatementBuilder};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, NullOrdering, Query, QueryStatementBuilder, SelectStatement,
+};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
@@ -153,7 +158,7 @@ pub async fn stage_counts(
 }
 
 /// A caseload row as read: id, name, stage, the step's start (per step), navigator's name, the
-/// latest change of step.
+/// latest meeting held, the soonest planned meeting from now on, the overdue follow-ups.
 pub type CaseloadRecord = (
     i64,
     String,
@@ -164,14 +169,70 @@ pub type CaseloadRecord = (
     Option<DateTime<Utc>>,
     Option<String>,
     Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    i64,
 );
 
-/// One page of the caseload as `f` filters and sorts it, and how many match.
+/// `SELECT … FROM meetings` of the team, about the case of the outer query's row: correlated,
+/// answered from `ix_meetings_case` (team, case, start).
+fn meetings_of_row(team: TeamId, what: Expr) -> SelectStatement {
+    Query::select()
+        .expr(what)
+        .from(mt::Entity)
+        .and_where(Expr::col((mt::Entity, mt::Column::TeamId)).eq(team.0))
+        .and_where(Expr::col((mt::Entity, mt::Column::CaseId)).equals((cs::Entity, cs::Column::Id)))
+        .to_owned()
+}
+
+/// The latest meeting held with the row's participant.
+fn last_held(team: TeamId) -> SelectStatement {
+    meetings_of_row(
+        team,
+        Func::max(Expr::col((mt::Entity, mt::Column::StartsAt))).into(),
+    )
+    .and_where(Expr::col((mt::Entity, mt::Column::Status)).eq(MeetingStatus::Held.as_str()))
+    .to_owned()
+}
+
+/// The soonest meeting still planned, from `now` on.
+fn next_planned(team: TeamId, now: DateTime<Utc>) -> SelectStatement {
+    meetings_of_row(
+        team,
+        Func::min(Expr::col((mt::Entity, mt::Column::StartsAt))).into(),
+    )
+    .and_where(Expr::col((mt::Entity, mt::Column::Status)).eq(MeetingStatus::Planned.as_str()))
+    .and_where(Expr::col((mt::Entity, mt::Column::StartsAt)).gte(now))
+    .to_owned()
+}
+
+/// The row's follow-ups not done whose date is before `today`: correlated, answered from
+/// `ix_tasks_case` (team, case, due date).
+fn overdue_tasks(team: TeamId, what: Expr, today: NaiveDate) -> SelectStatement {
+    Query::select()
+        .expr(what)
+        .from(tk::Entity)
+        .and_where(Expr::col((tk::Entity, tk::Column::TeamId)).eq(team.0))
+        .and_where(Expr::col((tk::Entity, tk::Column::CaseId)).equals((cs::Entity, cs::Column::Id)))
+        .and_where(Expr::col((tk::Entity, tk::Column::DueDate)).lt(today))
+        .and_where(Expr::col((tk::Entity, tk::Column::DoneAt)).is_null())
+        .to_owned()
+}
+
+/// The caseload's column of the next meeting.
+const NEXT_MEETING: &str = "next_meeting";
+
+fn sub(q: SelectStatement) -> Expr {
+    Expr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+}
+
+/// One page of the caseload as `f` filters and sorts it, and how many match. `now` and `today`
+/// (Stockholm's date) say which meetings are still to come and which follow-ups are late.
 pub async fn caseload_page(
     conn: &impl ConnectionTrait,
     team: TeamId,
     me: StaffId,
     f: &CaseloadFilter,
+    (now, today): (DateTime<Utc>, NaiveDate),
 ) -> Result<(Vec<CaseloadRecord>, u64), DbErr> {
     use super::entities::staff as st;
     let mut cond = scope_condition(team, me, f.scope);
@@ -179,16 +240,10 @@ pub async fn caseload_page(
         Some(s) => cond.add(cs::Column::Stage.eq(s)),
         None => cond.add(cs::Column::Stage.ne(Stage::Closed)),
     };
+    if f.overdue_only {
+        cond = cond.add(Expr::exists(overdue_tasks(team, Expr::val(1), today)));
+    }
     let total = Cases::find().filter(cond.clone()).count(conn).await?;
-    let last_change = Query::select()
-        .expr(Func::max(Expr::col((change::Entity, change::Column::At))))
-        .from(change::Entity)
-        .and_where(
-            Expr::col((change::Entity, change::Column::CaseId))
-                .equals((cs::Entity, cs::Column::Id)),
-        )
-        .and_where(Expr::col((change::Entity, change::Column::TeamId)).eq(team.0))
-        .to_owned();
     let mut q = Cases::find()
         .select_only()
         .column(cs::Column::Id)
@@ -199,9 +254,15 @@ pub async fn caseload_page(
         .column(cs::Column::ClosingSince)
         .column(cs::Column::ClosedAt)
         .column_as(Expr::col((st::Entity, st::Column::Name)), "navigator")
+        .column_as(sub(last_held(team)), "last_contact")
+        .column_as(sub(next_planned(team, now)), NEXT_MEETING)
         .column_as(
-            Expr::SubQuery(None, Box::new(last_change.into_sub_query_statement())),
-            "last_change",
+            sub(overdue_tasks(
+                team,
+                Expr::col((tk::Entity, tk::Column::Id)).count(),
+                today,
+            )),
+            "overdue",
         )
         .join(
             sea_orm::JoinType::InnerJoin,
@@ -223,6 +284,12 @@ pub async fn caseload_page(
             Order::Asc,
         ),
         Sort::Age => q.order_by_asc(cs::Column::CreatedAt),
+        // By the selected column's name, so the subquery runs once per row, not twice.
+        Sort::NextMeeting => q.order_by_with_nulls(
+            Expr::col(Alias::new(NEXT_MEETING)),
+            Order::Asc,
+            NullOrdering::Last,
+        ),
     };
     let rows = q
         .order_by_asc(cs::Column::Id)

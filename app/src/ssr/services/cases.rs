@@ -20,6 +20,7 @@ use crate::ssr::auth::proof::{CaseWork, Proof};
 use crate::ssr::infra::db::{write_txn, Db};
 use crate::ssr::infra::keys::Keys;
 use crate::ssr::infra::time::{date_time, iso_date};
+use crate::ssr::infra::working_days::stockholm_date;
 use crate::ssr::repo::audit::{self, Event};
 use crate::ssr::repo::cases as repo;
 use crate::ssr::repo::entities::case::{self as cs, Entity as Cases};
@@ -501,22 +502,36 @@ pub async fn edit_person(
 }
 
 /// A page of the caseload (the caller's cases or the team's) with the counts by step; the read
-/// is audited.
+/// is audited. `now` says which meetings are still to come and which follow-ups are late.
 pub async fn caseload(
     db: &impl Db,
     who: &Proof<CaseWork>,
     f: CaseloadFilter,
+    now: DateTime<Utc>,
 ) -> Result<CaseloadPage, AppError> {
     let (team, me) = (who.team_id(), who.id());
     let txn = write_txn(db).await?;
     audit::record(&txn, who.event(Action::CaseloadRead)).await?;
     let counts = repo::stage_counts(&txn, team, me, f.scope).await?;
-    let (records, total) = repo::caseload_page(&txn, team, me, &f).await?;
+    let (records, total) =
+        repo::caseload_page(&txn, team, me, &f, (now, stockholm_date(now))).await?;
     txn.commit().await?;
     let rows = records
         .into_iter()
         .map(
-            |(id, name, stage, mapping, implementation, closing, closed, navigator, last)| {
+            |(
+                id,
+                name,
+                stage,
+                mapping,
+                implementation,
+                closing,
+                closed,
+                navigator,
+                last,
+                next,
+                overdue,
+            )| {
                 let since = match stage {
                     Stage::Mapping => Some(mapping),
                     Stage::Implementation => implementation,
@@ -533,6 +548,8 @@ pub async fn caseload(
                     stage,
                     since: since.map(iso_date).unwrap_or_default(),
                     last_contact: last.map(iso_date),
+                    next_meeting: next.map(date_time),
+                    overdue: u64::try_from(overdue).unwrap_or(0),
                     navigator,
                 }
             },
