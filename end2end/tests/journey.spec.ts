@@ -162,6 +162,21 @@ test('a self-referral goes all the way: inbox, overdue, contact, case, three ste
   }
   await expectAccessible(page, true);
 
+  // My week (23–29 November): Friday holds the three meetings, held; the task is due.
+  await nav.getByRole('link', { name: 'Min vecka' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Vecka 48, 2026');
+  const friday = page.getByRole('table', { name: /fredag 27 november/ });
+  await expect(friday.getByRole('row')).toHaveCount(4); // header + three meetings
+  await expect(friday).toContainText('kl. 13.00');
+  await expect(friday).toContainText('kl. 14.30');
+  await expect(friday).toContainText('kl. 16.00');
+  await expect(friday.getByRole('link', { name: 'Märta' })).toHaveCount(3);
+  await expect(page.getByRole('table', { name: 'Min uppföljning' })).toContainText('Ring körledaren');
+  for (const day of ['måndag 23 november', 'tisdag 24 november', 'onsdag 25 november', 'torsdag 26 november']) {
+    await expect(page.getByRole('table', { name: new RegExp(day) })).toHaveCount(0);
+  }
+  await expectAccessible(page, true);
+
   await page.getByRole('button', { name: 'Logga ut' }).click();
 
   // The audit log, as the admin reads it: each step of the work is there.

@@ -19,12 +19,13 @@ use app::models::casework;
 use app::models::form::{FieldErrors, RawForm};
 use app::models::ids::{CaseId, ParticipantId};
 use app::ssr::auth::proof::{CaseWork, Check, Proof};
-use app::ssr::infra::time::stockholm_date;
+use app::ssr::infra::working_days::stockholm_date;
 use app::ssr::services::{cases, casework as case_work};
 use app::ssr::state::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use http::request::Parts;
 use http::{StatusCode, Uri};
 use leptos::prelude::provide_context;
@@ -168,7 +169,8 @@ pub async fn change(
             }
         }
         (Some(id), Ok(version)) if form.get(field::ACTION) == "person" => {
-            match parse_person(&form, stockholm_date(now)) {
+            let today = stockholm_date(now);
+            match parse_person(&form, (today.year(), today.month(), today.day())) {
                 Ok(edit) => {
                     let (db, keys) = (&state.db, &state.keys);
                     cases::edit_person(db, keys, &who, id, version, edit, now).await

@@ -21,13 +21,6 @@ pub fn iso_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Stockholm).format("%Y-%m-%d").to_string()
 }
 
-/// The calendar date in Stockholm as (year, month, day): "today" for checks such as a
-/// personnummer's century.
-pub fn stockholm_date(at: DateTime<Utc>) -> (i32, u32, u32) {
-    let local = at.with_timezone(&Stockholm);
-    (local.year(), local.month(), local.day())
-}
-
 /// "2026-11-23 kl. 14.30" in Stockholm: when something happened, in lists and histories.
 pub fn date_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Stockholm)
