@@ -141,3 +141,14 @@ pub fn refusal(e: AppError) -> AnyView {
     }
     .into_any()
 }
+
+/// The error for `name` after a refused post, as a paragraph above the field.
+pub fn field_error(name: &'static str) -> impl IntoView {
+    use_echo().errors.get(name).map(|k| {
+        view! {
+            <p class="error-message" id=format!("s-{name}-error")>
+                <span class="error-prefix">{t(K::err_prefix)}</span>" "{t(k)}
+            </p>
+        }
+    })
+}

@@ -394,12 +394,33 @@ impl TestApp {
 
     /// A second team in the same installation. Returns its id.
     pub async fn other_team(&self, slug: &str) -> TeamId {
-        let mut t = app::ssr::infra::settings::TeamSettings::demo();
-        t.slug = slug.into();
-        t.name = format!("Team {slug}");
-        app::ssr::repo::teams::ensure_team(&self.state.db, &t)
+        // As an operator adds one: `halsolots team add` on the console, in its own process.
+        let name = format!("Team {slug}");
+        // The console wants 2–40 characters; tests name teams by a letter.
+        let slug = &format!("team-{slug}");
+        let out = halsolots(
+            self,
+            &[
+                "team",
+                "add",
+                "--slug",
+                slug,
+                "--name",
+                &name,
+                "--municipality",
+                "Annanby kommun",
+            ],
+        );
+        assert!(out.status.success(), "team add: {}", stderr(&out));
+        use app::ssr::repo::entities::team;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        team::Entity::find()
+            .filter(team::Column::Slug.eq(slug))
+            .one(&self.state.db)
             .await
             .unwrap()
+            .expect("the team the console added")
+            .id
     }
 
     /// Logs in; returns the response.

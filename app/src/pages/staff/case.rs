@@ -5,7 +5,7 @@
 use super::case_work::case_work_view;
 use super::shell::page_with;
 use crate::api::cases::get_case;
-use crate::components::staff_form::{use_echo, StaffErrors};
+use crate::components::staff_form::{field_error, use_echo, StaffErrors};
 use crate::error::AppError;
 use crate::i18n::{fill, t, use_lang, K};
 use crate::models::boot::StaffEcho;
@@ -39,17 +39,6 @@ pub fn CasePage() -> impl IntoView {
         },
         move |_, c| case_view(c, saved),
     )
-}
-
-/// The error for `name` after a refused post, as a paragraph above the field.
-pub(super) fn field_error(name: &'static str) -> impl IntoView {
-    use_echo().errors.get(name).map(|k| {
-        view! {
-            <p class="error-message" id=format!("s-{name}-error")>
-                <span class="error-prefix">{t(K::err_prefix)}</span>" "{t(k)}
-            </p>
-        }
-    })
 }
 
 /// After a conflict: what the caller typed and did not get saved, to do again from the current

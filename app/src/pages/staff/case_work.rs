@@ -1,8 +1,7 @@
 //! The daily work on the case page: "Vad är viktigt för dig?", goals, meetings (planned against
 //! held), follow-up tasks and notes. Each form posts to the case page with its `action`, the
 //! version of what it edits and, for one goal, meeting or task, its `item` number.
-use super::case::field_error;
-use crate::components::staff_form::use_echo;
+use crate::components::staff_form::{field_error, use_echo};
 use crate::i18n::{fill, t, use_lang, K};
 use crate::models::case::field::{ACTION, VERSION};
 use crate::models::casework::{field, Barrier, CaseWorkView, GoalStatus, MeetingStatus, Place};
