@@ -135,7 +135,7 @@ enum TeamsSettings {
     PublicHost,
 }
 
-fn case_fk<T: IntoIden + Copy + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
+fn case_fk<T: IntoIden + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, col)
         .to(Cases::Table, Cases::Id)
@@ -143,7 +143,7 @@ fn case_fk<T: IntoIden + Copy + 'static>(table: T, col: T) -> ForeignKeyCreateSt
         .to_owned()
 }
 
-fn team_fk<T: IntoIden + Copy + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
+fn team_fk<T: IntoIden + 'static>(table: T, col: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, col)
         .to(Teams::Table, Teams::Id)
