@@ -423,7 +423,8 @@ class PostgresSink:
         for name in self.serial:
             self.out.write(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                            f"(SELECT max(id) FROM {name}));\n")
-        self.out.write("COMMIT;\nANALYZE;\n")
+        # VACUUM as autovacuum would have by now: index-only scans need the visibility map.
+        self.out.write("COMMIT;\nVACUUM ANALYZE;\n")
         self.out.flush()
 
 
