@@ -8,6 +8,7 @@
 //! against in a generic plan; closed cases sort last, so the walk for open ones never meets them.
 //! The expressions must stay the query's: change one, change the other (in a new migration).
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{DatabaseBackend, Statement};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -24,7 +25,26 @@ const DOWN: &str = "DROP INDEX ix_cases_caseload_stage";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await?;
+        let conn = manager.get_connection();
+        conn.execute_unprepared(UP).await?;
+        // A SQLite database that has statistics (someone ran ANALYZE) but none for the new index
+        // takes it for very selective and counts the team's cases through it, reading every row
+        // (25 ms, not 2, at 17 000 cases): give the table's indexes fresh statistics together.
+        // One without statistics plans well as it is, and is left so (statistics for one table
+        // alone would skew its plans the other way). PostgreSQL: cheap, and plans at once.
+        let analyse = match manager.get_database_backend() {
+            DatabaseBackend::Sqlite => conn
+                .query_one_raw(Statement::from_string(
+                    DatabaseBackend::Sqlite,
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'",
+                ))
+                .await?
+                .is_some(),
+            _ => true,
+        };
+        if analyse {
+            conn.execute_unprepared("ANALYZE cases").await?;
+        }
         Ok(())
     }
 
