@@ -15,6 +15,7 @@ mod m20261130_000011_add_request_history;
 mod m20261130_000012_add_friend_consent;
 mod m20261130_000013_create_cases;
 mod m20261201_000014_create_case_work;
+mod m20261201_000017_add_caseload_order_index;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_add_friend_consent::Migration),
             Box::new(m20261130_000013_create_cases::Migration),
             Box::new(m20261201_000014_create_case_work::Migration),
+            Box::new(m20261201_000017_add_caseload_order_index::Migration),
         ]
     }
 }
