@@ -7,7 +7,6 @@ use app::error::AppError;
 use app::models::case::{PersonEdit, Stage, StageChange};
 use app::models::ids::{CaseId, ParticipantId, TeamId};
 use app::models::staff::Role;
-use app::ssr::auth::proof::{require, CaseWork, Proof};
 use app::ssr::repo::entities::{
     audit_log, case, case_stage_change, contact_request, contact_request_event, participant,
 };
@@ -15,40 +14,11 @@ use app::ssr::services::cases;
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
-/// A navigator's proof, as a form post's check makes it.
-async fn proof(app: &TestApp, cookie: &str) -> Proof<CaseWork> {
-    let (parts, ()) = http::Request::get("/lots")
-        .header("cookie", cookie)
-        .body(())
-        .unwrap()
-        .into_parts();
-    let s = &app.state;
-    require::<CaseWork>(&s.db, &s.settings.access, &parts, s.clock.now())
-        .await
-        .unwrap()
-}
-
 /// A self-referral from `name` (its own phone number); returns the request's id and version.
 async fn request(app: &TestApp, name: &str, n: u32) -> (i64, i32) {
-    let phone = format!("070-{:03} 45 67", 100 + n);
-    let res = app
-        .post_form(
-            "/kontakt",
-            encode(&[
-                ("name", name),
-                ("phone", &phone),
-                ("call_time", "morning"),
-                ("consent", "yes"),
-            ]),
-        )
+    let r = app
+        .self_referral(name, &format!("070-{:03} 45 67", 100 + n))
         .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let r = contact_request::Entity::find()
-        .filter(contact_request::Column::PersonName.eq(name))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
     (r.id, r.version)
 }
 
@@ -226,7 +196,7 @@ async fn two_accepts_of_one_version_at_once_make_one_case() {
         |_| {},
         |app| async move {
             let (nav, _, _) = setup(&app).await;
-            let who = proof(&app, &nav).await;
+            let who = app.case_work_proof(&nav).await;
             for round in 0..5u32 {
                 let (id, v) = request(
                     &app,
@@ -557,7 +527,7 @@ async fn the_second_of_two_saves_of_one_version_gets_the_conflict() {
             let (nav, _, _) = setup(&app).await;
             let (id, v) = request(&app, "Konflikt Person", 1).await;
             let cid = case_id(&accept(&app, &nav, id, v).await);
-            let who = proof(&app, &nav).await;
+            let who = app.case_work_proof(&nav).await;
             let (db, now) = (&app.state.db, app.state.clock.now());
             // The person's details: both started from version 1.
             cases::edit_person(db, &app.state.keys, &who, cid, 1, edit("Först Sparad"), now)
@@ -723,7 +693,7 @@ async fn another_teams_navigator_sees_and_changes_nothing() {
                 .await;
             assert_eq!(api.status, StatusCode::NOT_FOUND);
             assert_eq!(snapshot(&app).await, before);
-            let who_b = proof(&app, &nav_b).await;
+            let who_b = app.case_work_proof(&nav_b).await;
             let now = app.state.clock.now();
             assert_eq!(
                 cases::edit_person(

@@ -8,7 +8,6 @@ use app::error::AppError;
 use app::models::casework::{CaseWorkChange, GoalStatus, MappingEdit, MeetingStatus};
 use app::models::ids::CaseId;
 use app::models::staff::Role;
-use app::ssr::auth::proof::{require, CaseWork, Proof};
 use app::ssr::repo::entities::{
     case, case_mapping, case_note, contact_request, goal, meeting, task,
 };
@@ -16,18 +15,6 @@ use app::ssr::services::casework;
 use chrono::TimeZone;
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-
-async fn proof(app: &TestApp, cookie: &str) -> Proof<CaseWork> {
-    let (parts, ()) = http::Request::get("/lots")
-        .header("cookie", cookie)
-        .body(())
-        .unwrap()
-        .into_parts();
-    let s = &app.state;
-    require::<CaseWork>(&s.db, &s.settings.access, &parts, s.clock.now())
-        .await
-        .unwrap()
-}
 
 /// Team A's navigator with a case accepted from a self-referral; team B's navigator.
 async fn a_case(app: &TestApp) -> (String, CaseId, String) {
@@ -38,36 +25,8 @@ async fn a_case(app: &TestApp) -> (String, CaseId, String) {
     app.add_staff(b, Role::Navigator, "lots@b.se", "Bo Lots B")
         .await;
     let nav = app.login("lots@a.se").await;
-    let sent = app
-        .post_form(
-            "/kontakt",
-            encode(&[
-                ("name", "Åsa Öberg"),
-                ("phone", "070-123 45 67"),
-                ("call_time", "morning"),
-                ("consent", "yes"),
-            ]),
-        )
-        .await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    let r = contact_request::Entity::find()
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let res = app
-        .post_as(
-            &format!("/lots/inkorg/{}/acceptera", r.id),
-            Some(&nav),
-            &[("version", &r.version.to_string())],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let id = res
-        .location()
-        .trim_start_matches("/lots/deltagare/")
-        .parse()
-        .unwrap();
+    let r = app.self_referral("Åsa Öberg", "070-123 45 67").await;
+    let id = app.accept_request(&nav, &r).await;
     (nav, CaseId(id), app.login("lots@b.se").await)
 }
 
@@ -339,7 +298,7 @@ async fn the_second_of_two_saves_is_refused_and_loses_nothing() {
         |_| {},
         |app| async move {
             let (nav, id, _) = a_case(&app).await;
-            let who = proof(&app, &nav).await;
+            let who = app.case_work_proof(&nav).await;
             let (db, now) = (&app.state.db, app.state.clock.now());
             let v = mapping_version(&app, id).await;
             let edit = |interests: &str| {
@@ -494,7 +453,7 @@ async fn another_team_or_a_forged_item_changes_nothing() {
         |_| {},
         |app| async move {
             let (nav, id, nav_b) = a_case(&app).await;
-            let who = proof(&app, &nav).await;
+            let who = app.case_work_proof(&nav).await;
             let (db, now) = (&app.state.db, app.state.clock.now());
             casework::apply(
                 db,

@@ -392,6 +392,61 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A self-referral from `name` with `phone`, as the public form posts it; the stored request.
+    pub async fn self_referral(&self, name: &str, phone: &str) -> contact_request::Model {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let res = self
+            .post_form(
+                "/kontakt",
+                encode(&[
+                    ("name", name),
+                    ("phone", phone),
+                    ("call_time", "morning"),
+                    ("consent", "yes"),
+                ]),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        contact_request::Entity::find()
+            .filter(contact_request::Column::PersonName.eq(name))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .expect("the request just sent")
+    }
+
+    /// Accepts `r` into a case as the navigator behind `cookie`; the case's id.
+    pub async fn accept_request(&self, cookie: &str, r: &contact_request::Model) -> i64 {
+        let res = self
+            .post_as(
+                &format!("/lots/inkorg/{}/acceptera", r.id),
+                Some(cookie),
+                &[("version", &r.version.to_string())],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res.location()
+            .trim_start_matches("/lots/deltagare/")
+            .parse()
+            .expect("a redirect to the new case")
+    }
+
+    /// The case-work proof a form post's check makes for the navigator behind `cookie`.
+    pub async fn case_work_proof(
+        &self,
+        cookie: &str,
+    ) -> app::ssr::auth::proof::Proof<app::ssr::auth::proof::CaseWork> {
+        let (parts, ()) = Request::get("/lots")
+            .header("cookie", cookie)
+            .body(())
+            .unwrap()
+            .into_parts();
+        let s = &self.state;
+        app::ssr::auth::proof::require(&s.db, &s.settings.access, &parts, s.clock.now())
+            .await
+            .unwrap()
+    }
+
     /// A second team in the same installation. Returns its id.
     pub async fn other_team(&self, slug: &str) -> TeamId {
         // As an operator adds one: `halsolots team add` on the console, in its own process.

@@ -6,9 +6,7 @@ use super::support::*;
 use app::models::casework::{MeetingStatus, Place};
 use app::models::ids::{StaffId, TeamId};
 use app::models::staff::Role;
-use app::ssr::repo::entities::{
-    audit_log, calendar_feed, case, contact_request, meeting, participant, staff, task,
-};
+use app::ssr::repo::entities::{audit_log, calendar_feed, case, meeting, participant, staff, task};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -24,38 +22,10 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// A self-referral from `name`, accepted by the navigator behind `cookie`: the case's id and its
 /// participant's number.
 async fn case_of(app: &TestApp, cookie: &str, name: &str, n: u32) -> (i64, i64) {
-    let phone = format!("070-{:03} 11 22", 100 + n);
-    let res = app
-        .post_form(
-            "/kontakt",
-            encode(&[
-                ("name", name),
-                ("phone", &phone),
-                ("call_time", "morning"),
-                ("consent", "yes"),
-            ]),
-        )
+    let r = app
+        .self_referral(name, &format!("070-{:03} 11 22", 100 + n))
         .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let r = contact_request::Entity::find()
-        .filter(contact_request::Column::PersonName.eq(name))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let res = app
-        .post_as(
-            &format!("/lots/inkorg/{}/acceptera", r.id),
-            Some(cookie),
-            &[("version", &r.version.to_string())],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let id: i64 = res
-        .location()
-        .trim_start_matches("/lots/deltagare/")
-        .parse()
-        .unwrap();
+    let id = app.accept_request(cookie, &r).await;
     let c = case::Entity::find_by_id(id)
         .one(&app.state.db)
         .await
