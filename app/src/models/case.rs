@@ -513,6 +513,15 @@ impl CaseloadFilter {
     }
 }
 
+/// The first name of a full name: what the caseload and my week show of a person (the full
+/// record is on the case page).
+pub fn first_name(name: &str) -> String {
+    name.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// One case in the caseload: first name only (the full record is on the case page).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseloadRow {

@@ -42,15 +42,11 @@ pub fn table_date_time(at: DateTime<Utc>) -> String {
 
 /// The UTC instant a Stockholm calendar day starts (`end_of_day`: the next day's start).
 pub fn stockholm_day_start(y: i32, m: u32, d: u32, next_day: bool) -> Option<DateTime<Utc>> {
-    use chrono::{NaiveDate, TimeZone};
-    let mut date = NaiveDate::from_ymd_opt(y, m, d)?;
+    let mut date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
     if next_day {
         date = date.succ_opt()?;
     }
-    let local = Stockholm
-        .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
-        .earliest()?;
-    Some(local.with_timezone(&Utc))
+    stockholm_instant((date.year(), date.month(), date.day()), (0, 0))
 }
 
 /// The UTC instant of a Stockholm wall-clock time. In the autumn's repeated hour the first one

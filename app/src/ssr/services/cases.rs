@@ -9,8 +9,8 @@ use crate::error::AppError;
 use crate::i18n::K;
 use crate::models::audit::Action;
 use crate::models::case::{
-    CaseView, CaseloadFilter, CaseloadPage, CaseloadRow, ClosingReason, PersonEdit, Stage,
-    StageChange, StageChangeRow,
+    first_name, CaseView, CaseloadFilter, CaseloadPage, CaseloadRow, ClosingReason, PersonEdit,
+    Stage, StageChange, StageChangeRow,
 };
 use crate::models::contact::Channel;
 use crate::models::form::FieldErrors;
@@ -540,11 +540,7 @@ pub async fn caseload(
                 };
                 CaseloadRow {
                     id: CaseId(id),
-                    first_name: name
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
+                    first_name: first_name(&name),
                     stage,
                     since: since.map(iso_date).unwrap_or_default(),
                     last_contact: last.map(iso_date),

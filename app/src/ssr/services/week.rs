@@ -13,6 +13,7 @@
 use crate::error::AppError;
 use crate::i18n::{text, Lang, K};
 use crate::models::audit::Action;
+use crate::models::case::first_name;
 use crate::models::casework::MeetingStatus;
 use crate::models::ids::CaseId;
 use crate::models::week::{IsoWeek, WeekDay, WeekMeeting, WeekTask, WeekView};
@@ -43,13 +44,6 @@ fn iso_week_of(d: NaiveDate) -> IsoWeek {
 /// The Monday of `w`, if the year has that week (week 53 exists only in some years).
 fn monday_of(w: IsoWeek) -> Option<NaiveDate> {
     NaiveDate::from_isoywd_opt(w.year, w.week, Weekday::Mon)
-}
-
-fn first_name(name: &str) -> String {
-    name.split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// The UTC span of the Stockholm days `first..=last`.
