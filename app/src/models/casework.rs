@@ -504,7 +504,7 @@ pub struct TaskRow {
 }
 
 /// The daily work on a case, as its page shows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseWorkView {
     pub mapping: MappingView,
     pub goals: Vec<GoalRow>,
@@ -517,6 +517,8 @@ pub struct CaseWorkView {
     pub tasks: Vec<TaskRow>,
     /// Whom a task may be given to: the team's active staff who do case work.
     pub assignees: Vec<(StaffId, String)>,
+    /// The reader: a new task is theirs unless they choose someone else.
+    pub me: StaffId,
 }
 
 #[cfg(test)]

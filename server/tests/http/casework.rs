@@ -81,6 +81,14 @@ async fn the_daily_work_is_saved_shown_and_audited() {
             let monday = chrono::Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
             app.state.clock.set(monday);
             let (nav, id, _) = a_case(&app).await;
+            // A colleague who sorts first: a new task is still the reader's own by default.
+            app.add_staff(
+                app.state.team_id,
+                Role::Navigator,
+                "anna@a.se",
+                "Anna Andersson",
+            )
+            .await;
             let mv = mapping_version(&app, id).await.to_string();
             saved(
                 &post(
@@ -257,6 +265,12 @@ async fn the_daily_work_is_saved_shown_and_audited() {
             ] {
                 assert!(page.body.contains(shown), "missing {shown:?}");
             }
+            let me_selected = format!(r#"<option value="{nora}" selected>Nora Lots</option>"#);
+            assert!(
+                page.body.contains(&me_selected),
+                "the reader is not preselected"
+            );
+            assert!(page.body.contains("Anna Andersson"));
             // The done task is no longer overdue; the other (due last Friday) is.
             assert!(
                 page.body.contains("Klar 2026-11-30 kl. 09.00"),

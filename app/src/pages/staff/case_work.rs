@@ -66,7 +66,7 @@ pub fn case_work_view(
             &[("when", &when), ("by", &by.unwrap_or_default())],
         )
     });
-    let me_default = w.assignees.first().map(|(id, _)| id.to_string());
+    let me = w.me.to_string();
     view! {
         <section aria-labelledby="h-mapping">
             <h2 id="h-mapping">{t(K::cw_mapping_title)}</h2>
@@ -296,7 +296,7 @@ pub fn case_work_view(
                         <option value="">{t(K::cw_nobody)}</option>
                         {w.assignees.iter().map(|(id, name)| {
                             let id = id.to_string();
-                            let chosen = typed("task_add", field::TASK_ASSIGNEE, me_default.as_deref().unwrap_or_default()) == id;
+                            let chosen = typed("task_add", field::TASK_ASSIGNEE, &me) == id;
                             view! { <option value=id selected=chosen>{name.clone()}</option> }
                         }).collect_view()}
                     </select>

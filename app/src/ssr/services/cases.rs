@@ -292,7 +292,7 @@ async fn load(
             reason: h.reason,
         })
         .collect();
-    let work = casework::load(conn, team, c.id, now).await?;
+    let work = casework::load(conn, team, who.id(), c.id, now).await?;
     let day = |d: Option<DateTime<Utc>>| d.map(iso_date);
     Ok(CaseView {
         id: CaseId(c.id),

@@ -63,11 +63,12 @@ pub async fn start_mapping(
     Ok(())
 }
 
-/// The case work of the team's case `case` as its page shows it; `now` decides what is overdue.
-/// Read inside the case read (which records the audit entry).
+/// The case work of the team's case `case` as `me` sees it on its page; `now` decides what is
+/// overdue. Read inside the case read (which records the audit entry).
 pub async fn load(
     conn: &impl ConnectionTrait,
     team: TeamId,
+    me: StaffId,
     case: i64,
     now: DateTime<Utc>,
 ) -> Result<CaseWorkView, AppError> {
@@ -185,6 +186,7 @@ pub async fn load(
             .collect(),
         tasks,
         assignees,
+        me,
     })
 }
 
